@@ -1,0 +1,98 @@
+# exitwatch: see README.md.  Two commands do everything on a fresh Debian
+# bookworm machine as root:  `make report`  and  `make check`.
+
+KERNEL ?= base
+V ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+TOP := $(CURDIR)
+B := $(TOP)/build
+CC := gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CFLAGS_COMMON := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	-D_GNU_SOURCE -I$(TOP)/include -I$(TOP)/tests -I$(TOP)/bpf -I$(B)/bpf
+# test binaries are static: the same file runs here and in the guests' initramfs
+TEST_LDFLAGS := -static -pthread
+BPF_LIBS := -lbpf -lelf -lz
+
+.PHONY: all setup check report bench ab kernel vm-test test-host tests bpf \
+	selftests matrix check-series clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make report        run the storm matrix on this kernel -> results/latest/"
+	@echo "make check         install, build and run every test; print the conformance matrix"
+	@echo "make kernel KERNEL=base|patched|debug    build a 6.1 guest kernel"
+	@echo "make vm-test KERNEL=base|patched|debug   boot it under QEMU and run the suite"
+	@echo "make test-host     run the KTAP suite on this machine's kernel"
+	@echo "make bench         Google Benchmark micro-benchmarks"
+	@echo "make check-series  per-patch build and checkpatch of kernel-patches/"
+
+setup:
+	$(Q)$(TOP)/scripts/setup.sh
+
+# ---- BPF ---------------------------------------------------------------
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.skel.h,$(BPF_SRCS))
+
+$(B)/bpf/vmlinux.h:
+	$(Q)mkdir -p $(@D)
+	$(Q)if [ -r /sys/kernel/btf/vmlinux ]; then \
+		$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@; \
+	else echo "bpf: /sys/kernel/btf/vmlinux missing: this kernel has no BTF" >&2; exit 1; fi
+
+$(B)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(B)/bpf/vmlinux.h
+	@echo "  BPF     $@"
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(B)/bpf -Ibpf -c $< -o $@
+
+$(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
+	@echo "  GENSKEL $@"
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+
+bpf: $(BPF_OBJS) $(BPF_SKELS)
+
+# ---- KTAP tests ---------------------------------------------------------
+TEST_SRCS := $(wildcard tests/f*.c)
+TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+
+$(B)/tests/%: tests/%.c tests/ktap.h include/pidfd_uapi.h $(BPF_SKELS)
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $< -o $@ $(TEST_LDFLAGS) $(BPF_LIBS)
+
+tests: $(TEST_BINS)
+
+# the 6.1 tree's own tools/testing/selftests/pidfd, built static
+selftests:
+	$(Q)$(TOP)/scripts/selftests.sh
+
+test-host: setup tests
+	$(Q)$(TOP)/scripts/run-host.sh
+
+# ---- kernels and guests ---------------------------------------------------
+kernel: setup
+	$(Q)$(TOP)/scripts/kernel.sh $(KERNEL)
+
+vm-test: setup tests selftests
+	$(Q)$(TOP)/scripts/kernel.sh $(KERNEL)
+	$(Q)$(TOP)/scripts/vm-test.sh $(KERNEL)
+
+matrix:
+	$(Q)$(TOP)/scripts/matrix.sh
+
+# ---- the two main commands --------------------------------------------------
+check: setup
+	$(Q)$(TOP)/scripts/check.sh
+
+clean:
+	rm -rf $(B)/tests $(B)/bpf $(B)/host $(B)/base/vm $(B)/patched/vm $(B)/debug/vm
+
+-include harness/harness.mk
+-include bench/bench.mk
+-include kernel-patches/series.mk
