@@ -1,5 +1,5 @@
 #!/bin/bash
-# make kernel KERNEL=base|patched|debug
+# make kernel KERNEL=base|patched|debug   (scripts/kernel.sh unpack: only unpack)
 #
 # Unpacks Debian's linux-source-6.1 once (build/src/), refreshes a working
 # tree per kernel (build/$KERNEL/src) so that only files whose contents differ
@@ -22,6 +22,7 @@ case "$KERNEL" in
 base) fragments="base" use_series=0 ;;
 patched) fragments="base" use_series=1 ;;
 debug) fragments="base debug" use_series=1 ;;
+unpack) fragments="" use_series=0 ;;
 *) die "unknown KERNEL '$KERNEL' (base, patched or debug)" ;;
 esac
 
@@ -37,6 +38,8 @@ if [ ! -f "$B/src/.unpacked" ] || [ "$(cat "$B/src/.unpacked")" != "$tarstamp" ]
 	[ -d "$PRISTINE" ] || die "tarball did not contain linux-source-6.1/"
 	echo "$tarstamp" >"$B/src/.unpacked"
 fi
+
+[ "$KERNEL" != unpack ] || exit 0
 
 # 2. the list of patches
 patches=()

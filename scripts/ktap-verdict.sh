@@ -10,6 +10,18 @@ shopt -s nullglob
 taps=("$out"/*.tap)
 [ ${#taps[@]} -gt 0 ] || { echo "$label: no test output in $out" >&2; exit 1; }
 
+# The 6.1 pidfd_poll_test prints results without a KTAP header and plan
+# (it never calls ksft_print_header/ksft_set_plan).  Add them from its own
+# result lines, and say so in the stream; its exit status still counts.
+for t in "${taps[@]}"; do
+	case "$(basename "$t")" in selftest_*) ;; *) continue ;; esac
+	grep -qE '^1\.\.[0-9]+' "$t" && continue
+	n=$(grep -cE '^(not )?ok [0-9]+ ' "$t" | tr -d ' ')
+	{ echo "TAP version 13"; echo "1..$n"
+	  echo "# exitwatch: this 6.1 selftest prints no plan; plan added from its $n results"
+	  grep -v '^TAP version' "$t"; } >"$t.fixed" && mv "$t.fixed" "$t"
+done
+
 status=0
 prove --exec cat --norc -Q "${taps[@]}" >"$out/prove.txt" 2>&1 || status=1
 for t in "${taps[@]}"; do

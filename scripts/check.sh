@@ -1,0 +1,49 @@
+#!/bin/bash
+# make check: build everything and run every test, then print the
+# conformance matrix.  Steps go on after a failure so that one run shows all
+# of them; the exit status is non-zero if any step failed.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+MAKE=${MAKE:-make}
+failed=()
+declare -a summary
+
+has_target() { $MAKE -s -n "$1" >/dev/null 2>&1; }
+
+step() { # name command...
+	local name=$1 t0 rc
+	shift
+	echo
+	echo "==== $name"
+	t0=$(date +%s)
+	"$@"
+	rc=$?
+	summary+=("$(printf '%-28s %-4s %5ss' "$name" "$([ $rc = 0 ] && echo ok || echo FAIL)" "$(($(date +%s) - t0))")")
+	[ $rc = 0 ] || failed+=("$name")
+	return $rc
+}
+
+step "build (bpf, tests)" $MAKE -s bpf tests selftests
+if has_target test-unit; then
+	step "unit tests" $MAKE -s test-unit
+fi
+step "tests on this kernel" ./scripts/run-host.sh
+for k in base patched; do
+	if step "kernel $k" ./scripts/kernel.sh $k; then
+		step "guest $k" ./scripts/vm-test.sh $k
+	fi
+done
+if has_target check-series; then
+	step "series checks" $MAKE -s check-series
+fi
+step "conformance matrix" ./scripts/matrix.sh
+
+echo
+echo "==== make check summary"
+printf '%s\n' "${summary[@]}"
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "make check: FAILED: ${failed[*]}"
+	exit 1
+fi
+echo "make check: all steps passed"

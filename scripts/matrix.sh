@@ -1,0 +1,97 @@
+#!/bin/bash
+# make matrix: the conformance matrix of SPEC section 1, from the KTAP
+# streams of the last runs (build/base/vm/out, build/patched/vm/out,
+# build/host/out).  Writes build/matrix.md and prints it.  Exit status 1
+# when a cell failed, or when a feature test passed on a kernel that the
+# SPEC says lacks the feature (a probe that cannot tell).
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B="$TOP/build"
+declare -A DIRS=([base]="$B/base/vm/out" [patched]="$B/patched/vm/out" [host]="$B/host/out")
+COLS=(base patched host)
+ROWS=(f0 selftest f1 f2 f3 f4 f5 f6 f7)
+declare -A TITLE=([f0]="existing pidfd (open, poll IN, waitid P_PIDFD, send_signal, clone3, eBPF wake)"
+	[selftest]="6.1 tools/testing/selftests/pidfd"
+	[f1]="F1 poll states (IN at exit, IN\\|HUP at reap)" [f2]="F2 PIDFD_THREAD"
+	[f3]="F3 leader/exec polling" [f4]="F4 PIDFD_GET_INFO" [f5]="F5 PIDFD_INFO_EXIT"
+	[f6]="F6 PIDFD_SELF_*" [f7]="F7 CLONE_WAIT_PIDFD")
+expect() { # row col -> pass|skip|-
+	case "$1:$2" in
+	f0:*) echo pass ;;
+	selftest:host) echo - ;;
+	selftest:*) echo pass ;;
+	f7:patched) echo pass ;;
+	f7:*) echo skip ;;
+	*:base) echo skip ;;
+	*) echo pass ;;
+	esac
+}
+
+bad=0
+cell() { # row col -> text; sets $verdict
+	local dir=${DIRS[$2]} files=() f pass=0 skip=0 fail=0 rc
+	shopt -s nullglob
+	case $1 in
+	selftest) files=("$dir"/selftest_*.tap) ;;
+	*) files=("$dir"/"$1"_*.tap) ;;
+	esac
+	shopt -u nullglob
+	if [ ${#files[@]} = 0 ]; then
+		verdict=none
+		echo "not run"
+		return
+	fi
+	for f in "${files[@]}"; do
+		pass=$((pass + $(grep -cE '^ok [0-9]+ ' "$f")))
+		skip=$((skip + $(grep -cE '^ok [0-9]+ .*# SKIP' "$f")))
+		fail=$((fail + $(grep -cE '^not ok [0-9]+ ' "$f")))
+		rc=$(cat "${f%.tap}.rc" 2>/dev/null || echo 1)
+		case "$(basename "$f"):$rc" in *:0 | selftest_*:4) ;; *) fail=$((fail + 1)) ;; esac
+	done
+	pass=$((pass - skip))
+	if [ $fail -gt 0 ]; then
+		verdict=fail
+		echo "**FAIL** ($pass pass, $fail fail, $skip skip)"
+	elif [ $pass -gt 0 ] && [ $skip = 0 ]; then
+		verdict=pass
+		echo "pass ($pass)"
+	elif [ $pass = 0 ]; then
+		verdict=skip
+		echo "skip ($skip)"
+	else
+		verdict=pass
+		echo "pass ($pass, $skip skip)"
+	fi
+}
+
+kver() { cat "${DIRS[$1]}/kernel.txt" 2>/dev/null || echo "?"; }
+{
+	echo "| feature | base 6.1 guest ($(kver base)) | patched 6.1 guest ($(kver patched)) | this machine ($(kver host)) |"
+	echo "|---|---|---|---|"
+	for r in "${ROWS[@]}"; do
+		line="| ${TITLE[$r]} |"
+		for c in "${COLS[@]}"; do
+			txt=$(cell "$r" "$c")
+			cell "$r" "$c" >/dev/null
+			want=$(expect "$r" "$c")
+			note=""
+			if [ "$verdict" = fail ]; then
+				bad=1
+			elif [ "$want" = skip ] && [ "$verdict" = pass ]; then
+				note=" **(spec: skip; passes where the feature is absent)**"
+				bad=1
+			elif [ "$want" != - ] && [ "$verdict" != "$want" ]; then
+				note=" (spec: $want)"
+			fi
+			line="$line $txt$note |"
+		done
+		echo "$line"
+	done
+	echo
+	echo "Cells count KTAP results: pass = ran and passed, skip = the kernel lacks the feature (reason in the .tap), not run = no output."
+	echo "(spec: X) marks a cell that differs from SPEC section 1's target matrix."
+} >"$B/matrix.md"
+echo
+echo "Conformance matrix (build/matrix.md):"
+cat "$B/matrix.md"
+exit $bad

@@ -1,0 +1,123 @@
+#!/bin/bash
+# make vm-test KERNEL=base|patched|debug
+#
+# Packs an initramfs (busybox-static, the static KTAP test binaries, the 6.1
+# pidfd selftests, tests/run-tests.sh), boots build/$KERNEL/bzImage under
+# QEMU (TCG; KVM only with VM_ACCEL=kvm), runs the suite in the guest with
+# KTAP on the serial console, and collects the files the guest writes
+# through 9p into build/$KERNEL/vm/out/.  QEMU ends by itself (reboot -f,
+# -no-reboot); a guest that panics or hangs fails within VM_TIMEOUT seconds
+# and the console tail is shown.  The verdict comes from prove over the
+# collected KTAP streams.
+set -euo pipefail
+KERNEL=${1:-${KERNEL:-base}}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B="$TOP/build"
+K="$B/$KERNEL"
+VM="$K/vm"
+VM_TIMEOUT=${VM_TIMEOUT:-1500}
+VM_ACCEL=${VM_ACCEL:-tcg}
+VM_MEM=${VM_MEM:-2048}
+VM_CPUS=${VM_CPUS:-2}
+VM_EXTRA_APPEND=${VM_EXTRA_APPEND:-}
+
+die() { echo "vm-test[$KERNEL]: $*" >&2; exit 1; }
+log() { echo "vm-test[$KERNEL]: $*"; }
+
+[ -f "$K/bzImage" ] || die "no $K/bzImage: run make kernel KERNEL=$KERNEL"
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' || BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || die "busybox-static missing: run scripts/setup.sh"
+
+# 1. initramfs
+rm -rf "$VM"
+mkdir -p "$VM/root" "$VM/out"
+R="$VM/root"
+mkdir -p "$R"/{bin,sbin,dev,proc,sys,tmp,out,tests,selftests,etc}
+cp "$BUSYBOX" "$R/bin/busybox"
+ln -s busybox "$R/bin/sh"
+mknod -m 600 "$R/dev/console" c 5 1
+mknod -m 666 "$R/dev/null" c 1 3
+cp "$TOP/tests/run-tests.sh" "$R/run-tests.sh"
+for t in "$B"/tests/*; do
+	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$R/tests/"
+done
+[ -d "$B/selftests" ] && cp "$B"/selftests/* "$R/selftests/" 2>/dev/null || true
+# extra payloads (the observer's static binary, etc.) go in build/guest-extra/
+[ -d "$B/guest-extra" ] && cp -r "$B/guest-extra" "$R/extra"
+cat >"$R/init" <<'INIT'
+#!/bin/sh
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs tmp /tmp
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /out; then
+	echo "EXITWATCH: cannot mount the 9p share"
+	reboot -f
+fi
+echo "EXITWATCH: guest $(uname -r) up, $(nproc) cpus"
+uname -r >/out/kernel.txt
+cat /proc/version >/out/version.txt
+cmd=$(cat /proc/cmdline)
+case "$cmd" in *exitwatch.only=*) only=${cmd##*exitwatch.only=}; only=${only%% *} ;; *) only= ;; esac
+if [ -n "$only" ]; then
+	mkdir /tests-only
+	for t in /tests/*; do case "$(basename $t)" in *$only*) ln -s "$t" /tests-only/ ;; esac; done
+	/run-tests.sh /tests-only /out
+else
+	/run-tests.sh /tests /out /selftests
+fi
+[ -x /extra/run.sh ] && /extra/run.sh /out
+dmesg >/out/dmesg.txt
+echo EXITWATCH-DONE >/out/done
+sync
+echo "EXITWATCH: done"
+reboot -f
+INIT
+chmod +x "$R/init"
+(cd "$R" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1 >"$VM/initramfs.cpio.gz")
+log "initramfs $(du -h "$VM/initramfs.cpio.gz" | cut -f1), booting $(basename "$K")/bzImage ($VM_ACCEL, ${VM_CPUS} cpus, ${VM_MEM} MiB, timeout ${VM_TIMEOUT}s)"
+
+# 2. boot
+accel="-accel tcg,thread=multi"
+if [ "$VM_ACCEL" = kvm ]; then
+	[ -w /dev/kvm ] || die "VM_ACCEL=kvm but /dev/kvm is not usable"
+	accel="-accel kvm"
+fi
+start=$(date +%s)
+set +e
+# shellcheck disable=SC2086
+timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 $accel -cpu max -smp "$VM_CPUS" -m "$VM_MEM" \
+	-nodefaults -display none -no-reboot \
+	-kernel "$K/bzImage" -initrd "$VM/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 $VM_EXTRA_APPEND" \
+	-serial "file:$VM/console.log" -monitor none \
+	-virtfs "local,path=$VM/out,mount_tag=out,security_model=none,id=out" \
+	</dev/null >"$VM/qemu.log" 2>&1
+rc=$?
+set -e
+log "guest ran $(($(date +%s) - start)) s, qemu exit $rc"
+
+if [ ! -f "$VM/out/done" ]; then
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		echo "vm-test[$KERNEL]: guest hung: no result within ${VM_TIMEOUT}s" >&2
+	else
+		echo "vm-test[$KERNEL]: guest stopped before finishing (panic?), qemu exit $rc" >&2
+	fi
+	echo "---- console tail ($VM/console.log) ----" >&2
+	tail -40 "$VM/console.log" >&2 || true
+	cat "$VM/qemu.log" >&2 || true
+	exit 1
+fi
+# kernel splats fail the run even when every test passed
+if grep -nE 'BUG:|WARNING:|KASAN|possible circular locking|suspicious RCU usage|sleeping function called from invalid context|kmemleak:.*new suspected' "$VM/out/dmesg.txt" >"$VM/splats.txt"; then
+	echo "vm-test[$KERNEL]: kernel reports in dmesg:" >&2
+	head -40 "$VM/splats.txt" >&2
+	exit 1
+fi
+"$TOP/scripts/ktap-verdict.sh" "$VM/out" "guest $KERNEL $(cat "$VM/out/kernel.txt")"

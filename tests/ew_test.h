@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ew_test.h - helpers shared by the F1-F7 KTAP tests (tests/f[1-7]_*.c).
+ * Include after ktap.h and pidfd_uapi.h.  Everything here is static inline
+ * or static; each test binary is one translation unit.
+ *
+ *   - /proc readers: task state, status fields, pending-signal masks
+ *   - children that block until told to exit (pipes, no sleeps)
+ *   - waiting until another task sleeps (polls /proc/<tid>/stat)
+ *   - a clone3 wrapper that runs a function in the child (threads too)
+ *   - the exec helper: a test binary re-executed with EW_EXEC_HELPER set
+ *     becomes a tiny program that reports "running" and waits to be told
+ *     to exit, so exec tests need no other program in the guest initramfs
+ *   - feature probes that SKIP with the reason named
+ */
+#ifndef EXITWATCH_EW_TEST_H
+#define EXITWATCH_EW_TEST_H
+
+#include <ctype.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#ifndef SYS_exit
+#define SYS_exit __NR_exit
+#endif
+
+static inline pid_t ew_gettid(void)
+{
+	return syscall(SYS_gettid);
+}
+
+/* one-letter state of a task (pid or tid) from /proc/<id>/stat, or 0 */
+static inline char ew_task_state(pid_t id)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* state of thread tid of process pid, from /proc/<pid>/task/<tid>/stat */
+static inline char ew_thread_state(pid_t pid, pid_t tid)
+{
+	char path[80], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/*
+ * Wait (up to ~20 s) until task id is in one of the states of "states"
+ * (e.g. "S", "Z", "ZX").  Returns 1 when reached, 0 on timeout or when
+ * the task is gone (state 0, unless states contains '0').
+ */
+static inline int ew_wait_state(pid_t id, const char *states)
+{
+	int i;
+
+	for (i = 0; i < 200000; i++) {
+		char s = ew_task_state(id);
+
+		if (s && strchr(states, s))
+			return 1;
+		if (!s)
+			return strchr(states, '0') != NULL;
+		usleep(100);
+	}
+	return 0;
+}
+
+/* a line "Name:\t..." of /proc/<pid>/status (pid 0: self), into buf */
+static inline int ew_status_line(pid_t pid, const char *name, char *out, size_t outsz)
+{
+	char path[64], buf[8192], *p, *e;
+	size_t len = strlen(name);
+	ssize_t n;
+	int fd;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (p = buf; p && *p; p = e ? e + 1 : NULL) {
+		e = strchr(p, '\n');
+		if (!strncmp(p, name, len) && p[len] == ':') {
+			p += len + 1;
+			while (*p == '\t' || *p == ' ')
+				p++;
+			len = e ? (size_t)(e - p) : strlen(p);
+			if (len >= outsz)
+				len = outsz - 1;
+			memcpy(out, p, len);
+			out[len] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* up to n unsigned numbers of a status line; returns how many were read */
+static inline int ew_status_nums(pid_t pid, const char *name, unsigned long long *v, int n)
+{
+	char line[512], *p, *end;
+	int i = 0;
+
+	if (ew_status_line(pid, name, line, sizeof(line)))
+		return -1;
+	for (p = line; i < n; p = end) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		v[i] = strtoull(p, &end, 10);
+		if (end == p)
+			break;
+		i++;
+	}
+	return i;
+}
+
+/* a hex signal mask (SigPnd, ShdPnd) of /proc/<pid>/task/<tid>/status */
+static inline unsigned long long ew_sigmask_of(pid_t pid, pid_t tid, const char *name)
+{
+	char path[96], buf[8192], *p;
+	size_t len = strlen(name);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ~0ULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return ~0ULL;
+	buf[n] = '\0';
+	for (p = buf; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, name, len) && p[len] == ':')
+			return strtoull(p + len + 1, NULL, 16);
+	return ~0ULL;
+}
+
+#define EW_SIGBIT(sig) (1ULL << ((sig) - 1))
+
+static inline short ew_poll(int fd, short events, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int n = poll(&pfd, 1, timeout_ms);
+
+	if (n < 0)
+		return -1;
+	return n ? pfd.revents : 0;
+}
+
+/*
+ * A child (through clone3 with CLONE_PIDFD) that exits with "code" once
+ * *go_fd is written to or closed.  Returns its pid; *pidfd is set.
+ */
+static inline pid_t ew_spawn_blocked(int *pidfd, int *go_fd, int code)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = ew_fork_pidfd(pidfd, 0, SIGCHLD);
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) < 0)
+			_exit(100);
+		_exit(code);
+	}
+	close(p[0]);
+	*go_fd = p[1];
+	return pid;
+}
+
+/* write one byte; ignore the result (the reader may be gone) */
+static inline void ew_poke(int fd)
+{
+	char c = 'x';
+
+	if (write(fd, &c, 1) < 0)
+		return;
+}
+
+/* read one byte, 1 if got one, 0 on EOF, -1 on error */
+static inline int ew_wait_byte(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n > 0 ? 1 : (int)n;
+}
+
+/*
+ * clone3() that runs fn(arg) in the child and exits the child (SYS_exit:
+ * only that thread) with fn's return value.  Works with CLONE_VM and a
+ * stack (threads) and without (fork-like).  Returns the child's id in the
+ * parent, -1 with errno on failure.  x86-64 only; elsewhere ENOSYS.
+ */
+static inline long ew_clone3_fn(struct ew_clone_args *args, int (*fn)(void *), void *arg)
+{
+#if defined(__x86_64__)
+	register long rax asm("rax") = __NR_clone3;
+	register void *rdi asm("rdi") = args;
+	register long rsi asm("rsi") = sizeof(*args);
+	register void *r12 asm("r12") = (void *)fn;
+	register void *r13 asm("r13") = arg;
+
+	asm volatile(
+		"syscall\n\t"
+		"test %%rax, %%rax\n\t"
+		"jnz 1f\n\t"
+		"xor %%ebp, %%ebp\n\t"
+		"mov %%r13, %%rdi\n\t"
+		"call *%%r12\n\t"
+		"mov %%eax, %%edi\n\t"
+		"mov $60, %%eax\n\t"
+		"syscall\n\t"
+		"hlt\n\t"
+		"1:\n\t"
+		: "+r"(rax)
+		: "r"(rdi), "r"(rsi), "r"(r12), "r"(r13)
+		: "rcx", "r11", "memory");
+	if (rax < 0 && rax > -4096) {
+		errno = -rax;
+		return -1;
+	}
+	return rax;
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* flags for a clone3 thread (CLONE_THREAD needs exit_signal 0) */
+#define EW_THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
+			 CLONE_THREAD | CLONE_SYSVSEM)
+
+/* a thread stack for ew_clone3_fn, never freed (test processes are short) */
+static inline void *ew_thread_stack(size_t size)
+{
+	void *s = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+	return s == MAP_FAILED ? NULL : s;
+}
+
+/* ---- the exec helper ---- */
+
+/*
+ * EW_EXEC_HELPER="rfd:wfd:code": after exec, write one byte to wfd (the new
+ * image is running), wait for a byte or EOF on rfd, then exit with code.
+ * Runs as a constructor, before ktap's main().
+ */
+#define EW_EXEC_ENV "EW_EXEC_HELPER"
+
+__attribute__((constructor)) static void ew_exec_helper(void)
+{
+	const char *v = getenv(EW_EXEC_ENV);
+	int rfd, wfd, code;
+
+	if (!v || sscanf(v, "%d:%d:%d", &rfd, &wfd, &code) != 3)
+		return;
+	ew_poke(wfd);
+	ew_wait_byte(rfd);
+	_exit(code);
+}
+
+/*
+ * exec /proc/self/exe as the helper: fds rfd and wfd must not be
+ * close-on-exec.  Only returns on failure.
+ */
+static inline void ew_exec_self_helper(int rfd, int wfd, int code)
+{
+	char env[64], *argv[] = { "ew-exec-helper", NULL };
+	char *envp[] = { env, NULL };
+
+	snprintf(env, sizeof(env), EW_EXEC_ENV "=%d:%d:%d", rfd, wfd, code);
+	syscall(__NR_execve, "/proc/self/exe", argv, envp);
+}
+
+/* ---- cgroup2 ---- */
+
+/* the cgroup2 mount point (from /proc/self/mountinfo) into buf; -1 if none */
+static inline int ew_cgroup2_mount(char *buf, size_t sz)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[1024], *sep = strstr(line, " - ");
+		char fstype[64];
+
+		if (!sep || sscanf(sep, " - %63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %1023s", mnt) != 1)
+			continue;
+		snprintf(buf, sz, "%s", mnt);
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* the cgroup2 path of pid (0: self) from /proc/<pid>/cgroup ("0::/path") */
+static inline int ew_cgroup2_path(pid_t pid, char *buf, size_t sz)
+{
+	char path[64], line[4096];
+	FILE *f;
+	int ret = -1;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/cgroup");
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(buf, sz, "%s", line + 3);
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* cgroup id of pid's cgroup2 cgroup (the directory's inode number), 0 if unknown */
+static inline uint64_t ew_cgroup_id_of(pid_t pid)
+{
+	char mnt[1024], rel[2048], full[4096];
+	struct stat st;
+
+	if (ew_cgroup2_mount(mnt, sizeof(mnt)) || ew_cgroup2_path(pid, rel, sizeof(rel)))
+		return 0;
+	snprintf(full, sizeof(full), "%s%s", mnt, rel);
+	if (stat(full, &st))
+		return 0;
+	return st.st_ino;
+}
+
+/* ---- feature gates: SKIP with what the kernel lacks ---- */
+
+#define EW_NEED_F1() do {							\
+	if (!ew_has_poll_hup())							\
+		SKIP("kernel lacks F1: no EPOLLHUP on a reaped pidfd (6.9 poll states)"); \
+} while (0)
+
+#define EW_NEED_F2() do {							\
+	if (!ew_has_pidfd_thread())						\
+		SKIP("kernel lacks F2: pidfd_open(PIDFD_THREAD) fails (6.9)");	\
+} while (0)
+
+#define EW_NEED_F4() do {							\
+	if (!ew_has_pidfd_get_info())						\
+		SKIP("kernel lacks F4: no PIDFD_GET_INFO ioctl (6.13)");	\
+} while (0)
+
+#define EW_NEED_F5() do {							\
+	if (!ew_has_pidfd_info_exit())						\
+		SKIP("kernel lacks F5: no PIDFD_INFO_EXIT after reap (6.15)");	\
+} while (0)
+
+#define EW_NEED_F6() do {							\
+	if (!ew_has_pidfd_self())						\
+		SKIP("kernel lacks F6: PIDFD_SELF_* sentinels rejected (6.15/6.17 values)"); \
+} while (0)
+
+#define EW_NEED_F7() do {							\
+	if (!ew_has_clone_wait_pidfd())						\
+		SKIP("kernel lacks CLONE_WAIT_PIDFD (F7, never merged upstream)"); \
+} while (0)
+
+/* an env-tunable count with a default */
+static inline long ew_env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+	long n;
+
+	if (!v || !*v)
+		return def;
+	n = strtol(v, NULL, 0);
+	return n > 0 ? n : def;
+}
+
+#endif /* EXITWATCH_EW_TEST_H */
