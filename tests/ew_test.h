@@ -291,6 +291,105 @@ static inline void *ew_thread_stack(size_t size)
 	return s == MAP_FAILED ? NULL : s;
 }
 
+/* ---- a thread blocked in epoll_wait ---- */
+
+struct ew_waiter {
+	int epfd;
+	int nwaits;			/* epoll_wait calls to make */
+	int timeout_ms;
+	volatile pid_t tid;
+	volatile int done;		/* calls completed */
+	int n[4];			/* their results */
+	uint32_t events[4];
+	pthread_t thread;
+};
+
+static void *ew_waiter_fn(void *arg)
+{
+	struct ew_waiter *w = arg;
+	int i;
+
+	w->tid = ew_gettid();
+	for (i = 0; i < w->nwaits && i < 4; i++) {
+		struct epoll_event ev = { 0 };
+
+		w->n[i] = epoll_wait(w->epfd, &ev, 1, w->timeout_ms);
+		w->events[i] = ev.events;
+		__atomic_store_n(&w->done, i + 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static inline int ew_waiter_start(struct ew_waiter *w, int epfd, int nwaits)
+{
+	memset(w, 0, sizeof(*w));
+	w->epfd = epfd;
+	w->nwaits = nwaits;
+	w->timeout_ms = 20000;
+	return pthread_create(&w->thread, NULL, ew_waiter_fn, w);
+}
+
+/* wait until the waiter has completed "done" calls and sleeps in the next */
+static inline int ew_waiter_asleep(struct ew_waiter *w, int done)
+{
+	int i;
+
+	for (i = 0; i < 200000; i++) {
+		if (w->tid && __atomic_load_n(&w->done, __ATOMIC_ACQUIRE) == done &&
+		    ew_task_state(w->tid) == 'S')
+			return 1;
+		usleep(100);
+	}
+	return 0;
+}
+
+/* wait until the waiter has completed "done" calls */
+static inline int ew_waiter_wait_done(struct ew_waiter *w, int done)
+{
+	int i;
+
+	for (i = 0; i < 200000; i++) {
+		if (__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) >= done)
+			return 1;
+		usleep(100);
+	}
+	return 0;
+}
+
+static inline int ew_epoll_with(int fd, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.fd = fd };
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+
+	if (epfd < 0)
+		return -1;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		close(epfd);
+		return -1;
+	}
+	return epfd;
+}
+
+/* voluntary_ctxt_switches of thread tid of this process */
+static inline long long ew_voluntary_switches(pid_t tid)
+{
+	char path[96], buf[8192], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "\nvoluntary_ctxt_switches:");
+	return p ? strtoll(p + 25, NULL, 10) : -1;
+}
+
 /* ---- the exec helper ---- */
 
 /*
