@@ -480,7 +480,7 @@ static inline int ew_cgroup2_path(pid_t pid, char *buf, size_t sz)
 /* cgroup id of pid's cgroup2 cgroup (the directory's inode number), 0 if unknown */
 static inline uint64_t ew_cgroup_id_of(pid_t pid)
 {
-	char mnt[1024], rel[2048], full[4096];
+	char mnt[1024], rel[4096], full[5200];
 	struct stat st;
 
 	if (ew_cgroup2_mount(mnt, sizeof(mnt)) || ew_cgroup2_path(pid, rel, sizeof(rel)))
