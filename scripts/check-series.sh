@@ -1,0 +1,186 @@
+#!/bin/bash
+# make check-series: check kernel-patches/series patch by patch.
+#
+# For each patch, in series order: apply it (patch -p1 --fuzz=0) on top of
+# the previous ones in a working copy of Debian's pristine 6.1 tree, build
+# bzImage incrementally in one O= directory with the configuration of
+# scripts/kernel.sh (tinyconfig + kernel-patches/config/base.config, ccache),
+# and run scripts/checkpatch.pl --strict on it from the pristine tree.
+# One line per patch; exit status 1 naming the first failing patch.
+#
+# Verdicts are cached under build/series-check/verdicts/, keyed by a hash of
+# the tarball stamp, the configuration, this script and every patch up to
+# and including the one judged, so a re-run with nothing changed only
+# prints.  A change to patch N re-checks N and what follows it.
+#
+# Environment: JOBS (default 2), LINUX_TARBALL (as scripts/kernel.sh).
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B="$TOP/build"
+TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+PRISTINE="$B/src/linux-source-6.1"
+W="$B/series-check"
+SRC="$W/linux"
+OBJ="$W/obj"
+VERDICTS="$W/verdicts"
+LOGS="$W/logs"
+JOBS=${JOBS:-2}
+SERIES="$TOP/kernel-patches/series"
+FRAGMENTS=("$TOP/kernel-patches/config/base.config")
+
+die() { echo "check-series: $*" >&2; exit 2; }
+log() { echo "check-series: $*"; }
+start=$(date +%s)
+
+# 1. the list of patches (same parsing as scripts/kernel.sh)
+patches=()
+if [ -f "$SERIES" ]; then
+	while read -r line; do
+		line=${line%%#*}
+		line=$(echo "$line" | tr -d '[:space:]')
+		[ -n "$line" ] || continue
+		[ -f "$TOP/kernel-patches/$line" ] || die "series names $line, which does not exist"
+		patches+=("$line")
+	done <"$SERIES"
+fi
+if [ ${#patches[@]} -eq 0 ]; then
+	log "series is empty: nothing to check"
+	exit 0
+fi
+
+for f in "${FRAGMENTS[@]}"; do
+	[ -f "$f" ] || die "missing $f"
+done
+
+mkdir -p "$W" "$VERDICTS" "$LOGS"
+exec 9>"$W/lock"
+flock -n 9 || die "another check-series is running (lock $W/lock)"
+
+# 2. prefix hashes: h[i] covers everything patch i's verdict depends on
+[ -r "$TARBALL" ] || die "$TARBALL missing: run scripts/setup.sh (package linux-source-6.1)"
+tarstamp="$(stat -c '%s %Y' "$TARBALL")"
+cfghash=$( { echo "$tarstamp"; cat "${FRAGMENTS[@]}"; } | sha256sum | cut -d' ' -f1)
+h=$( { echo "$cfghash"; cat "$0"; } | sha256sum | cut -d' ' -f1)
+hashes=()
+for p in "${patches[@]}"; do
+	h=$( { echo "$h"; cat "$TOP/kernel-patches/$p"; } | sha256sum | cut -d' ' -f1)
+	hashes+=("$h")
+done
+
+# 3. cached verdicts: print them up to the first patch without one
+n=${#patches[@]}
+failed=""
+first=$n
+for ((i = 0; i < n; i++)); do
+	v="$VERDICTS/${hashes[$i]}"
+	if [ ! -f "$v" ]; then
+		first=$i
+		break
+	fi
+	line=$(cat "$v")
+	echo "$line (cached)"
+	case "$line" in *FAIL*) [ -n "$failed" ] || failed=${patches[$i]} ;; esac
+	# a patch that did not apply or build stops the walk
+	case "$line" in
+	*"applies: FAIL"* | *"builds: FAIL"*)
+		for ((j = i + 1; j < n; j++)); do
+			echo "${patches[$j]}: not checked (an earlier patch failed)"
+		done
+		first=$n
+		break
+		;;
+	esac
+done
+
+if [ "$first" -lt "$n" ]; then
+	# 4. the pristine tree, unpacked as scripts/kernel.sh does
+	if [ ! -f "$B/src/.unpacked" ] || [ "$(cat "$B/src/.unpacked")" != "$tarstamp" ]; then
+		log "unpacking $TARBALL"
+		rm -rf "$B/src"
+		mkdir -p "$B/src"
+		tar -C "$B/src" -xf "$TARBALL"
+		echo "$tarstamp" >"$B/src/.unpacked"
+	fi
+	[ -d "$PRISTINE" ] || die "$PRISTINE missing"
+
+	# 5. the working tree must hold exactly the patches before $first
+	want=base
+	[ "$first" -eq 0 ] || want=${hashes[$((first - 1))]}
+	have=$(cat "$W/tree-state" 2>/dev/null || true)
+	if [ "$have" != "$want" ] || [ ! -d "$SRC" ]; then
+		log "syncing $SRC with the pristine tree"
+		rm -f "$W/tree-state"
+		mkdir -p "$SRC"
+		# --checksum leaves unchanged files (and their mtimes) alone,
+		# so the O= tree stays incremental
+		rsync -rl --checksum --delete "$PRISTINE/" "$SRC/"
+		for ((i = 0; i < first; i++)); do
+			(cd "$SRC" && patch -p1 --forward --fuzz=0 --no-backup-if-mismatch -s \
+				<"$TOP/kernel-patches/${patches[$i]}") >/dev/null 2>&1 ||
+				die "${patches[$i]} no longer applies although its verdict is cached: remove $VERDICTS"
+		done
+		echo "$want" >"$W/tree-state"
+	fi
+
+	# 6. configuration: tinyconfig plus our fragments, redone when they change
+	MK=(make -s -C "$SRC" O="$OBJ" ARCH=x86_64 "CC=ccache gcc" "HOSTCC=ccache gcc"
+		KBUILD_BUILD_TIMESTAMP="exitwatch" KBUILD_BUILD_USER=exitwatch KBUILD_BUILD_HOST=exitwatch)
+	mkdir -p "$OBJ"
+	if [ ! -f "$OBJ/.config" ] || [ "$(cat "$W/config-state" 2>/dev/null || true)" != "$cfghash" ]; then
+		log "configuring $OBJ"
+		"${MK[@]}" tinyconfig >/dev/null
+		(cd "$SRC" && ./scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" "${FRAGMENTS[@]}" >/dev/null)
+		"${MK[@]}" olddefconfig >/dev/null
+		echo "$cfghash" >"$W/config-state"
+	fi
+
+	# 7. apply, build and checkpatch each remaining patch
+	for ((i = first; i < n; i++)); do
+		p=${patches[$i]}
+		file="$TOP/kernel-patches/$p"
+		applies=ok builds=ok cp=ok
+		rm -f "$W/tree-state"
+		if ! (cd "$SRC" && patch -p1 --forward --fuzz=0 --no-backup-if-mismatch -s <"$file") \
+			>"$LOGS/$p.apply.log" 2>&1; then
+			applies=FAIL
+			builds="not tried"
+		else
+			echo "${hashes[$i]}" >"$W/tree-state"
+			if ! "${MK[@]}" -j"$JOBS" bzImage >"$LOGS/$p.build.log" 2>&1; then
+				builds=FAIL
+			fi
+		fi
+		# checkpatch from the pristine tree, which has no .git
+		if ! (cd "$PRISTINE" && perl scripts/checkpatch.pl --strict -q "$file") \
+			>"$LOGS/$p.checkpatch.log" 2>&1; then
+			cp=FAIL
+		fi
+		line="$p: applies: $applies, builds: $builds, checkpatch: $cp"
+		echo "$line"
+		echo "$line" >"$VERDICTS/${hashes[$i]}"
+		if [ "$applies" = FAIL ]; then
+			sed 's/^/    /' "$LOGS/$p.apply.log" | tail -20
+		elif [ "$builds" = FAIL ]; then
+			grep -E 'error|Error' "$LOGS/$p.build.log" | head -20 | sed 's/^/    /'
+		fi
+		[ "$cp" = ok ] || sed 's/^/    /' "$LOGS/$p.checkpatch.log" | head -30
+		if [ "$applies" != ok ] || [ "$builds" != ok ] || [ "$cp" != ok ]; then
+			[ -n "$failed" ] || failed=$p
+		fi
+		# nothing after a patch that does not apply or build can be judged
+		if [ "$applies" != ok ] || [ "$builds" != ok ]; then
+			for ((j = i + 1; j < n; j++)); do
+				echo "${patches[$j]}: not checked (an earlier patch failed)"
+			done
+			break
+		fi
+	done
+fi
+
+elapsed=$(($(date +%s) - start))
+if [ -n "$failed" ]; then
+	echo "check-series: FAIL: $failed (logs in $LOGS, ${elapsed}s)"
+	exit 1
+fi
+echo "check-series: all ${n} patches apply, build and pass checkpatch --strict (${elapsed}s)"
