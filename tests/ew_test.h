@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #ifndef SYS_exit
@@ -422,6 +423,125 @@ static inline void ew_exec_self_helper(int rfd, int wfd, int code)
 
 	snprintf(env, sizeof(env), EW_EXEC_ENV "=%d:%d:%d", rfd, wfd, code);
 	syscall(__NR_execve, "/proc/self/exe", argv, envp);
+}
+
+/* ---- a two-thread child process: leader and one thread, scripted ---- */
+
+enum ew_act {
+	EW_BLOCK,		/* sleep until killed */
+	EW_EXIT_THREAD,		/* SYS_exit(code): only this thread */
+	EW_EXIT_GROUP,		/* exit_group(code) */
+	EW_EXEC,		/* exec the helper, which exits with code */
+};
+
+struct ew_group {
+	pid_t pid;		/* the leader, = tgid */
+	pid_t tid;		/* the second thread */
+	int pidfd;		/* from CLONE_PIDFD: a process pidfd */
+	int leader_go;		/* write a byte: the leader acts */
+	int thread_go;		/* write a byte: the thread acts */
+	int exec_go;		/* write a byte: the exec'd helper exits */
+	int exec_ready;		/* a byte arrives once the helper runs */
+};
+
+struct ew_job {
+	int go, act, code, tid_fd, exec_go, exec_ready;
+};
+
+static inline void __attribute__((noreturn)) ew_job_act(struct ew_job *j)
+{
+	switch (j->act) {
+	case EW_EXIT_THREAD:
+		syscall(SYS_exit, j->code);
+		break;
+	case EW_EXIT_GROUP:
+		syscall(SYS_exit_group, j->code);
+		break;
+	case EW_EXEC:
+		fcntl(j->exec_go, F_SETFD, 0);
+		fcntl(j->exec_ready, F_SETFD, 0);
+		ew_exec_self_helper(j->exec_go, j->exec_ready, j->code);
+		syscall(SYS_exit_group, 120);	/* exec failed */
+		break;
+	}
+	for (;;)
+		pause();
+}
+
+static void *ew_job_thread(void *arg)
+{
+	struct ew_job *j = arg;
+	pid_t tid = ew_gettid();
+
+	if (write(j->tid_fd, &tid, sizeof(tid)) != sizeof(tid))
+		syscall(SYS_exit_group, 121);
+	ew_wait_byte(j->go);
+	ew_job_act(j);
+}
+
+/*
+ * Fork a child (exit_signal SIGCHLD, CLONE_PIDFD) with a second thread;
+ * each of the two waits for its go byte, then does its act.  Returns 0,
+ * or -1 with errno.
+ */
+static inline int ew_group_spawn(struct ew_group *g, int leader_act, int leader_code,
+				 int thread_act, int thread_code)
+{
+	int lgo[2], tgo[2], xgo[2], xrdy[2], tidp[2];
+	pid_t pid;
+
+	if (pipe2(lgo, O_CLOEXEC) || pipe2(tgo, O_CLOEXEC) || pipe2(xgo, O_CLOEXEC) ||
+	    pipe2(xrdy, O_CLOEXEC) || pipe2(tidp, O_CLOEXEC))
+		return -1;
+	pid = ew_fork_pidfd(&g->pidfd, 0, SIGCHLD);
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		static struct ew_job lj, tj;
+		pthread_t t;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* no strays if the test dies */
+		close(lgo[1]);
+		close(tgo[1]);
+		close(xgo[1]);
+		close(xrdy[0]);
+		close(tidp[0]);
+		tj = (struct ew_job){ tgo[0], thread_act, thread_code, tidp[1], xgo[0], xrdy[1] };
+		lj = (struct ew_job){ lgo[0], leader_act, leader_code, -1, xgo[0], xrdy[1] };
+		if (pthread_create(&t, NULL, ew_job_thread, &tj))
+			_exit(122);
+		ew_wait_byte(lj.go);
+		ew_job_act(&lj);
+	}
+	close(lgo[0]);
+	close(tgo[0]);
+	close(xgo[0]);
+	close(xrdy[1]);
+	close(tidp[1]);
+	g->pid = pid;
+	g->leader_go = lgo[1];
+	g->thread_go = tgo[1];
+	g->exec_go = xgo[1];
+	g->exec_ready = xrdy[0];
+	if (read(tidp[0], &g->tid, sizeof(g->tid)) != sizeof(g->tid))
+		g->tid = -1;
+	close(tidp[0]);
+	return g->tid > 0 ? 0 : -1;
+}
+
+/* kill what is left and reap it (if not yet), close every fd */
+static inline void ew_group_end(struct ew_group *g)
+{
+	if (g->pidfd >= 0) {
+		sys_pidfd_send_signal(g->pidfd, SIGKILL, NULL, 0);
+		waitpid(g->pid, NULL, __WALL);	/* ECHILD if already reaped */
+		close(g->pidfd);
+	}
+	close(g->leader_go);
+	close(g->thread_go);
+	close(g->exec_go);
+	close(g->exec_ready);
+	g->pidfd = -1;
 }
 
 /* ---- cgroup2 ---- */
