@@ -413,7 +413,7 @@ __attribute__((constructor)) static void ew_exec_helper(void)
 }
 
 /*
- * exec /proc/self/exe as the helper: fds rfd and wfd must not be
+ * exec this binary (/proc/thread-self/exe) as the helper: fds rfd and wfd must not be
  * close-on-exec.  Only returns on failure.
  */
 static inline void ew_exec_self_helper(int rfd, int wfd, int code)
@@ -422,7 +422,11 @@ static inline void ew_exec_self_helper(int rfd, int wfd, int code)
 	char *envp[] = { env, NULL };
 
 	snprintf(env, sizeof(env), EW_EXEC_ENV "=%d:%d:%d", rfd, wfd, code);
-	syscall(__NR_execve, "/proc/self/exe", argv, envp);
+	/*
+	 * thread-self: /proc/self/exe is unreadable once the leader has
+	 * exited (it resolves through the zombie leader's mm).
+	 */
+	syscall(__NR_execve, "/proc/thread-self/exe", argv, envp);
 }
 
 /* ---- a two-thread child process: leader and one thread, scripted ---- */
