@@ -52,13 +52,9 @@ static unsigned long long pending_of(pid_t tid, const char *which)
 	return ew_sigmask_of(getpid(), tid, which);
 }
 
-TEST(self_sentinels_have_upstream_values)
-{
-	EXPECT_EQ(PIDFD_SELF_THREAD, -10000);
-	EXPECT_EQ(PIDFD_SELF_THREAD_GROUP, -10001);
-	EXPECT_EQ(PIDFD_SELF, PIDFD_SELF_THREAD);
-	EXPECT_EQ(PIDFD_SELF_PROCESS, PIDFD_SELF_THREAD_GROUP);
-}
+_Static_assert(PIDFD_SELF_THREAD == -10000 && PIDFD_SELF_THREAD_GROUP == -10001 &&
+	       PIDFD_SELF == PIDFD_SELF_THREAD && PIDFD_SELF_PROCESS == PIDFD_SELF_THREAD_GROUP,
+	       "PIDFD_SELF_* values of 6.17+");
 
 TEST(send_signal_self_thread_group_is_process_directed)
 {
