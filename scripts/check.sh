@@ -34,6 +34,7 @@ for k in base patched; do
 		step "guest $k" ./scripts/vm-test.sh $k
 	fi
 done
+step "pipeline self-test" ./scripts/pipeline-selftest.sh
 if has_target check-series; then
 	step "series checks" $MAKE -s check-series
 fi

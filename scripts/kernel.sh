@@ -81,10 +81,15 @@ for p in ${patches[@]+"${patches[@]}"}; do
 done
 
 # 4. configuration: tinyconfig plus our fragments
+# ccache: rewrite paths under build/ to relative ones and leave the working
+# directory out of the hash, so base, patched, debug and a fresh clone
+# elsewhere share cache entries for identical sources.
+export CCACHE_BASEDIR="$B" CCACHE_NOHASHDIR=1
 MK=(make -s -C "$K/src" O="$K/obj" ARCH=x86_64 "CC=ccache gcc" "HOSTCC=ccache gcc"
 	KBUILD_BUILD_TIMESTAMP="exitwatch" KBUILD_BUILD_USER=exitwatch KBUILD_BUILD_HOST=exitwatch)
 "${MK[@]}" tinyconfig >/dev/null
-(cd "$K/src" && ./scripts/kconfig/merge_config.sh -m -O "$K/obj" "$K/obj/.config" "${frag_files[@]}" >/dev/null)
+(cd "$K/src" && ./scripts/kconfig/merge_config.sh -m -O "$K/obj" "$K/obj/.config" "${frag_files[@]}" >"$K/config.log" 2>&1) ||
+	{ cat "$K/config.log" >&2; die "merging the config fragments failed"; }
 "${MK[@]}" olddefconfig >/dev/null
 # every =y we asked for must have survived dependency resolution
 missing=0
