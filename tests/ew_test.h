@@ -484,12 +484,12 @@ static void *ew_job_thread(void *arg)
 }
 
 /*
- * Fork a child (exit_signal SIGCHLD, CLONE_PIDFD) with a second thread;
+ * Fork a child (exit_signal SIGCHLD, CLONE_PIDFD and clone_flags) with a second thread;
  * each of the two waits for its go byte, then does its act.  Returns 0,
  * or -1 with errno.
  */
-static inline int ew_group_spawn(struct ew_group *g, int leader_act, int leader_code,
-				 int thread_act, int thread_code)
+static inline int ew_group_spawn_flags(struct ew_group *g, uint64_t clone_flags, int leader_act,
+				       int leader_code, int thread_act, int thread_code)
 {
 	int lgo[2], tgo[2], xgo[2], xrdy[2], tidp[2];
 	pid_t pid;
@@ -497,7 +497,7 @@ static inline int ew_group_spawn(struct ew_group *g, int leader_act, int leader_
 	if (pipe2(lgo, O_CLOEXEC) || pipe2(tgo, O_CLOEXEC) || pipe2(xgo, O_CLOEXEC) ||
 	    pipe2(xrdy, O_CLOEXEC) || pipe2(tidp, O_CLOEXEC))
 		return -1;
-	pid = ew_fork_pidfd(&g->pidfd, 0, SIGCHLD);
+	pid = ew_fork_pidfd(&g->pidfd, clone_flags, SIGCHLD);
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
@@ -531,6 +531,12 @@ static inline int ew_group_spawn(struct ew_group *g, int leader_act, int leader_
 		g->tid = -1;
 	close(tidp[0]);
 	return g->tid > 0 ? 0 : -1;
+}
+
+static inline int ew_group_spawn(struct ew_group *g, int leader_act, int leader_code,
+				 int thread_act, int thread_code)
+{
+	return ew_group_spawn_flags(g, 0, leader_act, leader_code, thread_act, thread_code);
 }
 
 /* kill what is left and reap it (if not yet), close every fd */
