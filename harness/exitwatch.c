@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exitwatch - how fast, how cheaply and how correctly does a process learn
+ * that another process died?  Command line: run, trace, list.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include "run.h"
+
+int ew_trace_main(int argc, char **argv);
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: exitwatch COMMAND [OPTIONS]\n"
+		"\n"
+		"commands:\n"
+		"  run      run storms x mechanisms, write JSON (see harness/SCHEMA.md)\n"
+		"  trace    histogram exit->wake->run of every exit on the system (like runqlat)\n"
+		"  list     the mechanisms and whether this kernel has them\n"
+		"  compare  (not implemented in this build)\n"
+		"\n"
+		"run options:\n"
+		"  -m, --mechanisms LIST   comma list (default: all); see `exitwatch list`\n"
+		"  -s, --scenarios LIST    burst,churn,stagger,heavy,reuse (default: burst)\n"
+		"  -n, --sizes LIST        burst sizes N, 1..10000 (default: 1,10,100)\n"
+		"  -l, --load MODE         background CPU load: off, on, both (default: off)\n"
+		"  -o, --output FILE       JSON output (default: stdout)\n"
+		"      --min-exits K       burst rounds until at least K exits (default 300)\n"
+		"      --churn-ms MS       churn duration (default 1000); --churn-n N in flight (10)\n"
+		"      --stagger-ms MS     stagger window (default 500); --stagger-n N (500)\n"
+		"      --heavy-mb MB       touched RSS per heavy child (64); --heavy-n N (8)\n"
+		"      --interval-us US    polling interval of proc-poll, kill0-poll (1000)\n"
+		"      --no-bpf            run without the BPF tracer\n"
+		"      --no-floor          skip the floor and perturbation measurements\n"
+		"      --perturb-rounds K  interleaved tracer on/off slice pairs (default 8)\n"
+		"      --note TEXT         free text stored in the JSON (e.g. machine load)\n"
+		"      --guest             inside a throwaway VM: allow the reuse scenario\n"
+		"  -h, --help\n"
+		"\n"
+		"Progress goes to stderr; Ctrl-C stops and still writes what was collected.\n"
+		"Without root or BPF the run goes on without the tracer and says so.\n");
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int bad(const char *opt, const char *val, const char *want)
+{
+	fprintf(stderr, "exitwatch run: %s '%s': %s\n", opt, val, want);
+	fprintf(stderr, "Try 'exitwatch --help'.\n");
+	return 2;
+}
+
+static void on_int(int sig)
+{
+	ew_interrupted = 1;
+}
+
+static int cmd_list(void)
+{
+	printf("%-13s %-9s %s\n", "mechanism", "available", "how (or why not)");
+	for (int i = 0; i < ew_nmechanisms; i++) {
+		char why[256] = "";
+		int skip = ew_mechanisms[i]->probe(why, sizeof(why));
+
+		printf("%-13s %-9s %s\n", ew_mechanisms[i]->name, skip ? "no" : "yes",
+		       skip ? why : ew_mechanisms[i]->how);
+	}
+	return 0;
+}
+
+enum { O_MIN_EXITS = 256, O_CHURN_MS, O_CHURN_N, O_STAGGER_MS, O_STAGGER_N, O_HEAVY_MB,
+	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST };
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "mechanisms", required_argument, 0, 'm' },
+		{ "scenarios", required_argument, 0, 's' },
+		{ "sizes", required_argument, 0, 'n' },
+		{ "load", required_argument, 0, 'l' },
+		{ "output", required_argument, 0, 'o' },
+		{ "min-exits", required_argument, 0, O_MIN_EXITS },
+		{ "churn-ms", required_argument, 0, O_CHURN_MS },
+		{ "churn-n", required_argument, 0, O_CHURN_N },
+		{ "stagger-ms", required_argument, 0, O_STAGGER_MS },
+		{ "stagger-n", required_argument, 0, O_STAGGER_N },
+		{ "heavy-mb", required_argument, 0, O_HEAVY_MB },
+		{ "heavy-n", required_argument, 0, O_HEAVY_N },
+		{ "interval-us", required_argument, 0, O_INTERVAL },
+		{ "no-bpf", no_argument, 0, O_NO_BPF },
+		{ "no-floor", no_argument, 0, O_NO_FLOOR },
+		{ "perturb-rounds", required_argument, 0, O_PERTURB },
+		{ "note", required_argument, 0, O_NOTE },
+		{ "guest", no_argument, 0, O_GUEST },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	struct ew_opts o;
+	char *tok, *save, *dup;
+	size_t len = 0;
+	int c, v;
+
+	ew_opts_default(&o);
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	o.argv_line = calloc(1, len + 16);
+	strcpy(o.argv_line, "exitwatch");
+	for (int i = 0; i < argc; i++) {
+		strcat(o.argv_line, " ");
+		strcat(o.argv_line, argv[i]);
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:s:n:l:o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			o.nmechs = 0;
+			dup = strdup(optarg);
+			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				const struct watcher_ops *ops = ew_mechanism_find(tok);
+
+				if (!ops)
+					return bad("--mechanisms", tok, "unknown mechanism (see `exitwatch list`)");
+				if (o.nmechs < EW_MAX_LIST)
+					o.mechs[o.nmechs++] = ops;
+			}
+			free(dup);
+			if (!o.nmechs)
+				return bad("--mechanisms", optarg, "empty list");
+			break;
+		case 's':
+			o.nscen = 0;
+			dup = strdup(optarg);
+			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				int sc = ew_scenario_find(tok);
+
+				if (sc < 0)
+					return bad("--scenarios", tok, "want burst, churn, stagger, heavy or reuse");
+				if (o.nscen < EW_SC_NR)
+					o.scenarios[o.nscen++] = sc;
+			}
+			free(dup);
+			if (!o.nscen)
+				return bad("--scenarios", optarg, "empty list");
+			break;
+		case 'n':
+			o.nn = 0;
+			dup = strdup(optarg);
+			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				if (parse_int(tok, 1, 10000, &v))
+					return bad("--sizes", tok, "want integers from 1 to 10000");
+				if (o.nn < EW_MAX_LIST)
+					o.ns[o.nn++] = v;
+			}
+			free(dup);
+			if (!o.nn)
+				return bad("--sizes", optarg, "empty list");
+			break;
+		case 'l':
+			o.nloads = 0;
+			if (!strcmp(optarg, "off") || !strcmp(optarg, "both"))
+				o.loads[o.nloads++] = 0;
+			if (!strcmp(optarg, "on") || !strcmp(optarg, "both"))
+				o.loads[o.nloads++] = 1;
+			if (!o.nloads)
+				return bad("--load", optarg, "want off, on or both");
+			break;
+		case 'o':
+			o.out = optarg;
+			break;
+		case O_MIN_EXITS:
+			if (parse_int(optarg, 1, 1000000, &o.min_exits))
+				return bad("--min-exits", optarg, "want 1..1000000");
+			break;
+		case O_CHURN_MS:
+			if (parse_int(optarg, 1, 600000, &o.churn_ms))
+				return bad("--churn-ms", optarg, "want 1..600000");
+			break;
+		case O_CHURN_N:
+			if (parse_int(optarg, 1, 10000, &o.churn_n))
+				return bad("--churn-n", optarg, "want 1..10000");
+			break;
+		case O_STAGGER_MS:
+			if (parse_int(optarg, 1, 600000, &o.stagger_ms))
+				return bad("--stagger-ms", optarg, "want 1..600000");
+			break;
+		case O_STAGGER_N:
+			if (parse_int(optarg, 1, 10000, &o.stagger_n))
+				return bad("--stagger-n", optarg, "want 1..10000");
+			break;
+		case O_HEAVY_MB:
+			if (parse_int(optarg, 1, 4096, &o.heavy_mb))
+				return bad("--heavy-mb", optarg, "want 1..4096");
+			break;
+		case O_HEAVY_N:
+			if (parse_int(optarg, 1, 1000, &o.heavy_n))
+				return bad("--heavy-n", optarg, "want 1..1000");
+			break;
+		case O_INTERVAL:
+			if (parse_int(optarg, 1, 10000000, &o.interval_us))
+				return bad("--interval-us", optarg, "want 1..10000000");
+			break;
+		case O_NO_BPF:
+			o.no_bpf = 1;
+			break;
+		case O_NO_FLOOR:
+			o.no_floor = 1;
+			break;
+		case O_PERTURB:
+			if (parse_int(optarg, 1, 32, &o.perturb_rounds))
+				return bad("--perturb-rounds", optarg, "want 1..32");
+			break;
+		case O_NOTE:
+			o.note = optarg;
+			break;
+		case O_GUEST:
+			o.guest = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'exitwatch --help'.\n");
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "exitwatch run: unexpected argument '%s'\nTry 'exitwatch --help'.\n", argv[optind]);
+		return 2;
+	}
+	return ew_run(&o);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_int };
+	sigset_t set;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("exitwatch %s\n", EW_VERSION);
+		return 0;
+	}
+	/* Ctrl-C: stop, keep and write what was collected */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* SIGCHLD blocked in every thread: sigchld-scan reads it from a signalfd */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "trace"))
+		return ew_trace_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "list"))
+		return cmd_list();
+	if (!strcmp(argv[1], "compare")) {
+		fprintf(stderr, "exitwatch compare: not implemented in this build\n");
+		return 2;
+	}
+	fprintf(stderr, "exitwatch: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * floor.c - what every run measures beside the storms: the machine's
+ * wake-up floor (a pipe ping-pong between two processes), its raw
+ * fork+exit+reap rate, and the tracer's perturbation of that rate
+ * (interleaved slices with the BPF programs attached and detached).
+ */
+#include <stdlib.h>
+#include "run.h"
+
+static void pipe_pingpong(struct ew_summary *out, int iters)
+{
+	int a[2], b[2];
+	struct ew_samples s = { 0 };
+	char c = 0;
+	pid_t pid;
+
+	memset(out, 0, sizeof(*out));
+	if (pipe(a) || pipe(b))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		close(a[1]);
+		close(b[0]);
+		while (read(a[0], &c, 1) == 1)
+			if (write(b[1], &c, 1) != 1)
+				break;
+		_exit(0);
+	}
+	close(a[0]);
+	close(b[1]);
+	for (int i = 0; i < iters + 100 && !ew_interrupted; i++) {
+		uint64_t t0 = ew_now_ns(), t1;
+
+		if (write(a[1], &c, 1) != 1 || read(b[0], &c, 1) != 1)
+			break;
+		t1 = ew_now_ns();
+		if (i >= 100)	/* warm-up */
+			ew_samples_add(&s, (t1 - t0) / 2);
+	}
+	close(a[1]);
+	close(b[0]);
+	waitpid(pid, NULL, 0);
+	*out = ew_summarize(&s);
+	ew_samples_free(&s);
+}
+
+double ew_fork_exit_reap_rate(int ms)
+{
+	uint64_t t0 = ew_now_ns(), end = t0 + (uint64_t)ms * 1000000ULL, t = t0;
+	long n = 0;
+
+	do {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0)
+			break;
+		waitpid(pid, NULL, 0);
+		n++;
+		t = ew_now_ns();
+	} while (t < end && !ew_interrupted);
+	return n / ((t - t0) / 1e9);
+}
+
+static int drop_cb(void *ctx, const struct ew_event *ev)
+{
+	return 0;
+}
+
+void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_opts *o)
+{
+	int n = o->perturb_rounds < 32 ? o->perturb_rounds : 32;
+
+	pipe_pingpong(&f->pipe_one_way, 20000);
+	f->fork_exit_reap_per_s = ew_fork_exit_reap_rate(1000);
+	f->done = !ew_interrupted;
+	if (!t) {
+		snprintf(f->perturb_reason, sizeof(f->perturb_reason), "tracer not running");
+		return;
+	}
+	/* ABBA order so drift over time cancels */
+	for (int i = 0; i < n && !ew_interrupted; i++) {
+		for (int k = 0; k < 2; k++) {
+			int traced = (i % 2) ? !k : k;
+
+			if (traced)
+				ew_tracer_attach(t);
+			else
+				ew_tracer_detach(t);
+			if (traced)
+				f->traced_per_s[i] = ew_fork_exit_reap_rate(o->perturb_ms);
+			else
+				f->untraced_per_s[i] = ew_fork_exit_reap_rate(o->perturb_ms);
+			ew_tracer_poll(t, 0, drop_cb, NULL);
+		}
+		f->perturb_n = i + 1;
+	}
+	ew_tracer_attach(t);
+	if (f->perturb_n) {
+		double a[64], b[64];
+
+		memcpy(a, f->traced_per_s, sizeof(a));
+		memcpy(b, f->untraced_per_s, sizeof(b));
+		f->traced_median = ew_median_double(a, f->perturb_n);
+		f->untraced_median = ew_median_double(b, f->perturb_n);
+		f->perturb_ratio = f->untraced_median ? f->traced_median / f->untraced_median : 0;
+		f->perturb_done = 1;
+	}
+}

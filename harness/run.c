@@ -1,0 +1,1290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - `exitwatch run`: scenarios x mechanisms.  For each cell a watcher
+ * thread runs the mechanism while this (the storm) thread creates children
+ * and kills them or lets them exit; notices and BPF records are joined per
+ * child afterwards, summarised, and written as JSON (harness/SCHEMA.md).
+ */
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <linux/futex.h>
+#include "run.h"
+#include "json.h"
+
+volatile sig_atomic_t ew_interrupted;
+
+static const char *const scenario_names[EW_SC_NR] = {
+	"burst", "churn", "stagger", "heavy", "reuse",
+};
+static const char *const lat_names[EW_L_NR] = {
+	"trigger_to_user", "exit_to_user", "exit_to_wake", "wake_to_run", "run_to_user",
+	"signal_to_begin", "begin_to_exit", "mm_teardown", "exit_to_reap",
+};
+static const char *const stage_names[EW_S_NR] = {
+	"exit_to_mm_start", "mm_teardown", "mm_end_to_notify", "notify_to_wake",
+	"wake_to_run", "run_to_user",
+};
+
+const char *ew_scenario_name(int sc) { return sc >= 0 && sc < EW_SC_NR ? scenario_names[sc] : "?"; }
+const char *ew_lat_name(int l) { return l >= 0 && l < EW_L_NR ? lat_names[l] : "?"; }
+const char *ew_stage_name(int s) { return s >= 0 && s < EW_S_NR ? stage_names[s] : "?"; }
+
+int ew_scenario_find(const char *name)
+{
+	for (int i = 0; i < EW_SC_NR; i++)
+		if (!strcmp(scenario_names[i], name))
+			return i;
+	return -1;
+}
+
+void ew_opts_default(struct ew_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < ew_nmechanisms; i++)
+		o->mechs[o->nmechs++] = ew_mechanisms[i];
+	o->scenarios[o->nscen++] = EW_SC_BURST;
+	o->ns[o->nn++] = 1;
+	o->ns[o->nn++] = 10;
+	o->ns[o->nn++] = 100;
+	o->loads[o->nloads++] = 0;
+	o->min_exits = 300;
+	o->max_rounds = 300;
+	o->churn_ms = 1000;
+	o->churn_n = 10;
+	o->stagger_ms = 500;
+	o->stagger_n = 500;
+	o->heavy_mb = 64;
+	o->heavy_n = 8;
+	o->heavy_rounds = 3;
+	o->interval_us = 1000;
+	o->perturb_rounds = 8;
+	o->perturb_ms = 250;
+	o->reuse_pid_max = 1000;
+	o->out = "-";
+}
+
+/* ---- the stage split (shared with the tests) ---- */
+
+void ew_stage_split(const struct ew_event *ev, uint64_t t_user, uint64_t out[EW_S_NR])
+{
+	static const int ends[EW_S_NR - 1] = {
+		EW_T_MM_START, EW_T_MM_END, EW_T_NOTIFY, EW_T_WAKE, EW_T_RUN,
+	};
+	uint64_t prev = ev->t[EW_T_EXIT];
+
+	memset(out, 0, sizeof(uint64_t) * EW_S_NR);
+	/* a stage whose end stamp is missing or out of order folds into the next */
+	for (int s = 0; s < EW_S_NR - 1; s++) {
+		uint64_t b = ev->t[ends[s]];
+
+		if (b && b >= prev && b <= t_user) {
+			out[s] = b - prev;
+			prev = b;
+		}
+	}
+	out[EW_S_RUN_TO_USER] = t_user - prev;
+}
+
+/* ---- shared memory with the children ---- */
+
+#define SHM_SLOTS (1 << 16)
+
+struct ew_shm {
+	_Atomic int ready;
+	int go;
+	_Atomic uint64_t t0;
+	uint64_t stamp[SHM_SLOTS];	/* child's CLOCK_MONOTONIC just before _exit() */
+};
+
+enum child_kind { K_PAUSE, K_HEAVY, K_EXIT, K_STAGGER };
+
+struct child {
+	pid_t pid;
+	int round;
+	uint64_t t_fork0, t_fork1, t_trigger;
+	int expect_status;
+	int notice;		/* index into the notice log, -1 none */
+	int event;		/* index into the events, -1 none */
+	int next;		/* hash chain */
+};
+
+struct cellrun {
+	struct ew_cell *cell;
+	const struct ew_opts *opts;
+	struct watcher w;
+	struct ew_tracer *tracer;
+	struct ew_shm *shm;
+	/* children */
+	struct child *kids;
+	size_t nkids, capkids;
+	/* notices, written by the watcher thread */
+	struct ew_notice *log;
+	size_t caplog;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t nlog;		/* under lock */
+	atomic_int stop;
+	pid_t watcher_tid;
+	int watcher_err;
+	uint64_t watcher_cpu;
+	/* BPF records */
+	struct ew_event *evs;
+	size_t nevs, capevs;
+	size_t swept;		/* of which taken from the map, not the ring */
+};
+
+static long futex(int *uaddr, int op, int val)
+{
+	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
+}
+
+static uint32_t hash32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352d;
+	x ^= x >> 15;
+	x *= 0x846ca68b;
+	x ^= x >> 16;
+	return x;
+}
+
+static void __attribute__((noreturn)) child_body(struct ew_shm *shm, int kind, int idx,
+						  int heavy_mb, int stagger_ms)
+{
+	int code = 1 + idx % 100;
+
+	switch (kind) {
+	case K_HEAVY: {
+		size_t len = (size_t)heavy_mb << 20;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p != MAP_FAILED)
+			for (size_t i = 0; i < len; i += 4096)
+				p[i] = 1;
+	}
+		/* fall through */
+	case K_PAUSE:
+		atomic_fetch_add(&shm->ready, 1);
+		for (;;)
+			pause();
+	case K_STAGGER: {
+		uint64_t t0, when;
+		struct timespec ts;
+
+		atomic_fetch_add(&shm->ready, 1);
+		while (!(t0 = atomic_load(&shm->t0)))
+			futex(&shm->go, FUTEX_WAIT, 0);
+		when = t0 + (uint64_t)(hash32(idx) % ((unsigned)stagger_ms * 1000u)) * 1000u;
+		ts.tv_sec = when / 1000000000ULL;
+		ts.tv_nsec = when % 1000000000ULL;
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
+			;
+	}
+		/* fall through */
+	case K_EXIT:
+	default:
+		shm->stamp[idx % SHM_SLOTS] = ew_now_ns();
+		_exit(code);
+	}
+}
+
+static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
+{
+	const struct watcher_ops *ops = cr->w.ops;
+	struct ew_clone_args a;
+	int pidfd = -1, idx = (int)cr->nkids;
+	struct child *c;
+	pid_t pid;
+
+	if (cr->nkids == cr->capkids) {
+		size_t ncap = cr->capkids ? cr->capkids * 2 : 1024;
+		struct child *nk = realloc(cr->kids, ncap * sizeof(*nk));
+
+		if (!nk)
+			return -ENOMEM;
+		cr->kids = nk;
+		cr->capkids = ncap;
+	}
+	c = &cr->kids[cr->nkids];
+	memset(c, 0, sizeof(*c));
+	memset(&a, 0, sizeof(a));
+	/*
+	 * CLONE_FILES: the children share our fd table, so neither fork nor
+	 * exit costs grow with the pidfds we hold for their siblings.
+	 */
+	a.flags = CLONE_FILES | ((ops->flags & EW_NEEDS_PIDFD) ? CLONE_PIDFD : 0);
+	a.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	a.exit_signal = SIGCHLD;
+	c->t_fork0 = ew_now_ns();
+	pid = sys_clone3(&a, sizeof(a));
+	if (pid == 0)
+		child_body(cr->shm, kind, idx, cr->opts->heavy_mb, cr->opts->stagger_ms);
+	c->t_fork1 = ew_now_ns();
+	if (pid < 0)
+		return -errno;
+	c->pid = pid;
+	c->round = round;
+	c->notice = -1;
+	c->event = -1;
+	c->expect_status = (kind == K_PAUSE || kind == K_HEAVY) ? SIGKILL : (1 + idx % 100) << 8;
+	cr->nkids++;
+	if (pgid >= 0)
+		setpgid(pid, pgid ? pgid : pid);
+	if (ops->add(&cr->w, pid, pidfd) < 0) {
+		if (pidfd >= 0)
+			close(pidfd);
+	}
+	return pid;
+}
+
+/* ---- the watcher thread ---- */
+
+static void on_usr1(int sig)
+{
+}
+
+static void *watcher_main(void *arg)
+{
+	struct cellrun *cr = arg;
+	struct ew_notice buf[256];
+	uint64_t c0;
+
+	cr->watcher_tid = gettid();
+	pthread_mutex_lock(&cr->lock);
+	pthread_cond_broadcast(&cr->cond);
+	pthread_mutex_unlock(&cr->lock);
+	c0 = ew_thread_cpu_ns();
+	while (!atomic_load(&cr->stop)) {
+		int n = cr->w.ops->wait(&cr->w, buf, 256, 100);
+
+		if (n < 0) {
+			cr->watcher_err = n;
+			break;
+		}
+		if (!n)
+			continue;
+		pthread_mutex_lock(&cr->lock);
+		for (int i = 0; i < n && cr->nlog < cr->caplog; i++)
+			cr->log[cr->nlog++] = buf[i];
+		pthread_cond_broadcast(&cr->cond);
+		pthread_mutex_unlock(&cr->lock);
+	}
+	cr->watcher_cpu = ew_thread_cpu_ns() - c0;
+	return NULL;
+}
+
+/* wait until the watcher logged `want` notices; 0, or -ETIMEDOUT after quiet_ms of no progress */
+static int wait_notices(struct cellrun *cr, size_t want, int quiet_ms)
+{
+	size_t last = (size_t)-1;
+	uint64_t last_t = ew_now_ns();
+	int ret = 0;
+
+	pthread_mutex_lock(&cr->lock);
+	while (cr->nlog < want) {
+		struct timespec ts;
+
+		if (cr->nlog != last) {
+			last = cr->nlog;
+			last_t = ew_now_ns();
+		} else if (ew_now_ns() - last_t > (uint64_t)quiet_ms * 1000000ULL || cr->watcher_err) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (ew_interrupted && ew_now_ns() - last_t > 200000000ULL) {
+			ret = -EINTR;
+			break;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 50 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&cr->cond, &cr->lock, &ts);
+	}
+	pthread_mutex_unlock(&cr->lock);
+	return ret;
+}
+
+static size_t nlog_now(struct cellrun *cr)
+{
+	size_t n;
+
+	pthread_mutex_lock(&cr->lock);
+	n = cr->nlog;
+	pthread_mutex_unlock(&cr->lock);
+	return n;
+}
+
+static int collect_ev(void *ctx, const struct ew_event *ev)
+{
+	struct cellrun *cr = ctx;
+
+	if (cr->nevs == cr->capevs) {
+		size_t ncap = cr->capevs ? cr->capevs * 2 : 1024;
+		struct ew_event *ne = realloc(cr->evs, ncap * sizeof(*ne));
+
+		if (!ne)
+			return 0;
+		cr->evs = ne;
+		cr->capevs = ncap;
+	}
+	cr->evs[cr->nevs++] = *ev;
+	return 0;
+}
+
+/* records leave at sched_process_free (after an RCU grace period): wait for them */
+static void drain_events(struct cellrun *cr, size_t want_total, int max_ms)
+{
+	uint64_t deadline = ew_now_ns() + (uint64_t)max_ms * 1000000ULL;
+
+	if (!cr->tracer)
+		return;
+	while (cr->nevs < want_total && ew_now_ns() < deadline)
+		ew_tracer_poll(cr->tracer, 20, collect_ev, cr);
+	ew_tracer_poll(cr->tracer, 0, collect_ev, cr);
+}
+
+/*
+ * after a short drain, take the records of children still missing one
+ * straight from the map (their sched_process_free may be seconds away)
+ */
+static void sweep_events(struct cellrun *cr, size_t first)
+{
+	struct ew_event ev;
+
+	if (!cr->tracer)
+		return;
+	drain_events(cr, cr->nevs + (cr->nkids - first), 30);
+	for (size_t i = first; i < cr->nkids; i++) {
+		int have = 0;
+
+		for (size_t e = cr->nevs; e-- > 0 && !have;)
+			have = cr->evs[e].tgid == (__u32)cr->kids[i].pid &&
+			       cr->evs[e].t[EW_T_FORK] >= cr->kids[i].t_fork0;
+		if (have || ew_tracer_take(cr->tracer, cr->kids[i].pid, &ev))
+			continue;
+		if (ev.t[EW_T_FORK] && ev.t[EW_T_FORK] < cr->kids[i].t_fork0)
+			continue;
+		collect_ev(cr, &ev);
+		cr->swept++;
+	}
+}
+
+static void wait_ready(struct cellrun *cr, int want)
+{
+	uint64_t deadline = ew_now_ns() + 30000000000ULL;
+
+	while (atomic_load(&cr->shm->ready) < want && ew_now_ns() < deadline && !ew_interrupted)
+		usleep(200);
+}
+
+/* ---- one round of each scenario ---- */
+
+static int round_kill(struct cellrun *cr, int n, int kind, int round)
+{
+	size_t first = cr->nkids, base = nlog_now(cr);
+	pid_t pgid = 0;
+	uint64_t t;
+	int r;
+
+	atomic_store(&cr->shm->ready, 0);
+	for (int i = 0; i < n && !ew_interrupted; i++) {
+		r = spawn(cr, kind, round, pgid);
+		if (r < 0)
+			return r;
+		if (!pgid)
+			pgid = r;
+	}
+	if (cr->w.ops->added)
+		cr->w.ops->added(&cr->w);
+	wait_ready(cr, (int)(cr->nkids - first));
+	t = ew_now_ns();
+	for (size_t i = first; i < cr->nkids; i++)
+		cr->kids[i].t_trigger = t;
+	/* the whole burst dies at once: one kill() of the process group */
+	if (kill(-pgid, SIGKILL) < 0)
+		return -errno;
+	return wait_notices(cr, base + (cr->nkids - first), 3000);
+}
+
+static int round_churn(struct cellrun *cr, int n, int ms)
+{
+	uint64_t end = ew_now_ns() + (uint64_t)ms * 1000000ULL;
+	size_t base = nlog_now(cr), first = cr->nkids;
+	int r;
+
+	while (ew_now_ns() < end && !ew_interrupted) {
+		size_t inflight = (cr->nkids - first) - (nlog_now(cr) - base);
+
+		if (inflight >= (size_t)n) {
+			pthread_mutex_lock(&cr->lock);
+			while ((cr->nkids - first) - (cr->nlog - base) >= (size_t)n && !cr->watcher_err) {
+				struct timespec ts;
+
+				clock_gettime(CLOCK_REALTIME, &ts);
+				ts.tv_nsec += 20000000L;
+				if (ts.tv_nsec >= 1000000000L) {
+					ts.tv_sec++;
+					ts.tv_nsec -= 1000000000L;
+				}
+				if (pthread_cond_timedwait(&cr->cond, &cr->lock, &ts) == ETIMEDOUT &&
+				    ew_now_ns() > end + 3000000000ULL)
+					break;
+			}
+			pthread_mutex_unlock(&cr->lock);
+			if (cr->watcher_err)
+				break;
+			continue;
+		}
+		r = spawn(cr, K_EXIT, 0, -1);
+		if (r < 0)
+			return r;
+		if (cr->w.ops->added)
+			cr->w.ops->added(&cr->w);
+	}
+	return wait_notices(cr, base + (cr->nkids - first), 3000);
+}
+
+static int round_stagger(struct cellrun *cr, int n, int round)
+{
+	size_t first = cr->nkids, base = nlog_now(cr);
+	int r;
+
+	atomic_store(&cr->shm->ready, 0);
+	atomic_store(&cr->shm->t0, 0);
+	cr->shm->go = 0;
+	for (int i = 0; i < n && !ew_interrupted; i++) {
+		r = spawn(cr, K_STAGGER, round, -1);
+		if (r < 0)
+			return r;
+	}
+	if (cr->w.ops->added)
+		cr->w.ops->added(&cr->w);
+	wait_ready(cr, (int)(cr->nkids - first));
+	atomic_store(&cr->shm->t0, ew_now_ns() + 1000000ULL);
+	cr->shm->go = 1;
+	futex(&cr->shm->go, FUTEX_WAKE, INT_MAX);
+	return wait_notices(cr, base + (cr->nkids - first), 3000 + cr->opts->stagger_ms);
+}
+
+/* ---- joining and statistics ---- */
+
+#define HBITS 16
+static void join(struct cellrun *cr)
+{
+	struct ew_cell *c = cr->cell;
+	int *head = malloc(sizeof(int) << HBITS);
+	struct ew_samples lat[EW_L_NR];
+	long double stage_sum[EW_S_NR] = { 0 }, e2u_sum = 0;
+	size_t i;
+
+	memset(lat, 0, sizeof(lat));
+	if (!head)
+		return;
+	for (i = 0; i < (1u << HBITS); i++)
+		head[i] = -1;
+	for (i = 0; i < cr->nkids; i++) {
+		uint32_t h = hash32(cr->kids[i].pid) & ((1u << HBITS) - 1);
+
+		cr->kids[i].next = head[h];
+		head[h] = (int)i;
+	}
+	/* notices -> children: the newest child with that pid forked before the notice */
+	for (i = 0; i < cr->nlog; i++) {
+		const struct ew_notice *n = &cr->log[i];
+		int best = -1;
+
+		for (int k = head[hash32(n->pid) & ((1u << HBITS) - 1)]; k >= 0; k = cr->kids[k].next) {
+			struct child *ch = &cr->kids[k];
+
+			if (ch->pid != n->pid || ch->t_fork0 > n->t_user)
+				continue;
+			if (best < 0 || ch->t_fork0 > cr->kids[best].t_fork0)
+				best = k;
+		}
+		if (best < 0) {
+			if (!(cr->w.ops->flags & EW_SYSTEM_WIDE))
+				c->false_notices++;
+			continue;
+		}
+		if (cr->kids[best].notice >= 0) {
+			c->duplicates++;
+			continue;
+		}
+		cr->kids[best].notice = (int)i;
+	}
+	/* BPF records -> children: same pid, forked within the child's clone3 */
+	for (i = 0; i < cr->nevs; i++) {
+		const struct ew_event *ev = &cr->evs[i];
+
+		for (int k = head[hash32(ev->tgid) & ((1u << HBITS) - 1)]; k >= 0; k = cr->kids[k].next) {
+			struct child *ch = &cr->kids[k];
+
+			if (ch->pid != (pid_t)ev->tgid || ch->event >= 0)
+				continue;
+			if (ev->t[EW_T_FORK] && (ev->t[EW_T_FORK] < ch->t_fork0 || ev->t[EW_T_FORK] > ch->t_fork1))
+				continue;
+			ch->event = (int)i;
+			break;
+		}
+	}
+	for (i = 0; i < cr->nkids; i++) {
+		struct child *ch = &cr->kids[i];
+		const struct ew_notice *n = ch->notice >= 0 ? &cr->log[ch->notice] : NULL;
+		const struct ew_event *ev = ch->event >= 0 ? &cr->evs[ch->event] : NULL;
+
+		c->exits++;
+		if (cr->tracer) {
+			if (ev)
+				c->bpf_records++;
+			else
+				c->bpf_missing++;
+			if (!ev && getenv("EXITWATCH_DEBUG")) {
+				fprintf(stderr, "debug: no record for pid %d round %d (child %zu of %zu)\n",
+					ch->pid, ch->round, i, cr->nkids);
+				for (size_t e = 0; e < cr->nevs; e++)
+					if (cr->evs[e].tgid == (__u32)ch->pid)
+						fprintf(stderr, "debug:   event tgid %u fork %llu vs [%llu,%llu] exit %llu\n",
+							cr->evs[e].tgid, (unsigned long long)cr->evs[e].t[EW_T_FORK],
+							(unsigned long long)ch->t_fork0, (unsigned long long)ch->t_fork1,
+							(unsigned long long)cr->evs[e].t[EW_T_EXIT]);
+			}
+		}
+		if (!n) {
+			c->missed++;
+			continue;
+		}
+		c->noticed++;
+		c->statuses_expected++;
+		if (n->has_status && n->status == ch->expect_status)
+			c->statuses_recovered++;
+		if (ch->t_trigger && n->t_user >= ch->t_trigger)
+			ew_samples_add(&lat[EW_L_TRIGGER_TO_USER], n->t_user - ch->t_trigger);
+		if (!ev)
+			continue;
+		if (ev->t[EW_T_EXIT] && n->t_user < ev->t[EW_T_EXIT]) {
+			/* declared dead before it died */
+			c->false_notices++;
+			continue;
+		}
+		if (ev->t[EW_T_EXIT]) {
+			uint64_t st[EW_S_NR];
+
+			ew_samples_add(&lat[EW_L_EXIT_TO_USER], n->t_user - ev->t[EW_T_EXIT]);
+			ew_stage_split(ev, n->t_user, st);
+			for (int s = 0; s < EW_S_NR; s++)
+				stage_sum[s] += st[s];
+			e2u_sum += n->t_user - ev->t[EW_T_EXIT];
+			c->stage_count++;
+		}
+		if (ev->t[EW_T_WAKE] && !(cr->w.ops->flags & EW_POLLS)) {
+			c->woken++;
+			ew_samples_add(&lat[EW_L_EXIT_TO_WAKE], ev->t[EW_T_WAKE] - ev->t[EW_T_EXIT]);
+			if (ev->t[EW_T_RUN] >= ev->t[EW_T_WAKE]) {
+				ew_samples_add(&lat[EW_L_WAKE_TO_RUN], ev->t[EW_T_RUN] - ev->t[EW_T_WAKE]);
+				if (n->t_user >= ev->t[EW_T_RUN])
+					ew_samples_add(&lat[EW_L_RUN_TO_USER], n->t_user - ev->t[EW_T_RUN]);
+			}
+		}
+		if (ev->t[EW_T_SIGNAL] && ev->t[EW_T_BEGIN] >= ev->t[EW_T_SIGNAL])
+			ew_samples_add(&lat[EW_L_SIGNAL_TO_BEGIN], ev->t[EW_T_BEGIN] - ev->t[EW_T_SIGNAL]);
+		if (ev->t[EW_T_BEGIN] && ev->t[EW_T_EXIT] >= ev->t[EW_T_BEGIN])
+			ew_samples_add(&lat[EW_L_BEGIN_TO_EXIT], ev->t[EW_T_EXIT] - ev->t[EW_T_BEGIN]);
+		if (ev->t[EW_T_MM_START] && ev->t[EW_T_MM_END] >= ev->t[EW_T_MM_START])
+			ew_samples_add(&lat[EW_L_MM_TEARDOWN], ev->t[EW_T_MM_END] - ev->t[EW_T_MM_START]);
+		if (ev->t[EW_T_REAP] && ev->t[EW_T_EXIT] && ev->t[EW_T_REAP] >= ev->t[EW_T_EXIT])
+			ew_samples_add(&lat[EW_L_EXIT_TO_REAP], ev->t[EW_T_REAP] - ev->t[EW_T_EXIT]);
+	}
+	c->cdf_metric = lat[EW_L_EXIT_TO_USER].n ? EW_L_EXIT_TO_USER : EW_L_TRIGGER_TO_USER;
+	for (int l = 0; l < EW_L_NR; l++) {
+		c->lat[l] = ew_summarize(&lat[l]);
+		if (l == c->cdf_metric)
+			for (int q = 0; q < EW_CDF_POINTS; q++)
+				c->cdf_ns[q] = ew_percentile_sorted(lat[l].v, lat[l].n, q / 100.0);
+		ew_samples_free(&lat[l]);
+	}
+	if (c->stage_count) {
+		for (int s = 0; s < EW_S_NR; s++)
+			c->stage_mean_ns[s] = (double)(stage_sum[s] / c->stage_count);
+		c->stage_exit_to_user_mean_ns = (double)(e2u_sum / c->stage_count);
+	}
+	free(head);
+}
+
+/* ---- one cell: (scenario, N, load, mechanism) ---- */
+
+static pid_t spawn_plain(int busy)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (busy)
+			for (volatile unsigned long x = 0;; x++)
+				;
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
+		    struct ew_shm *shm)
+{
+	struct cellrun cr;
+	pthread_t th;
+	pid_t sentinel, load[8];
+	int nload = 0, r = 0, ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	struct sigaction ign = { .sa_handler = SIG_IGN }, dfl = { .sa_handler = SIG_DFL };
+	uint64_t drops0 = 0, full0 = 0, t_start, t_end;
+	char why[200];
+
+	memset(&cr, 0, sizeof(cr));
+	cr.cell = c;
+	cr.opts = o;
+	cr.shm = shm;
+	cr.tracer = tracer;
+	cr.w.ops = c->ops;
+	cr.w.interval_us = o->interval_us;
+	cr.w.capacity = c->n > 16 ? c->n : 16;
+	if (c->ops->probe(why, sizeof(why))) {
+		c->skipped = 1;
+		snprintf(c->reason, sizeof(c->reason), "%s", why);
+		return 0;
+	}
+	if (c->scenario == EW_SC_REUSE) {
+		c->skipped = 1;
+		snprintf(c->reason, sizeof(c->reason), "%s",
+			 o->guest ? "reuse: not implemented in this build"
+				  : "reuse needs pid_max lowered, a system-wide setting: it runs only inside the guest VM (--guest)");
+		return 0;
+	}
+	cr.caplog = c->scenario == EW_SC_CHURN ? 400000 : (size_t)c->n * (size_t)o->max_rounds + 1024;
+	if (c->scenario == EW_SC_BURST && cr.caplog > (size_t)o->min_exits + (size_t)c->n * 2 + 1024)
+		cr.caplog = (size_t)o->min_exits + (size_t)c->n * 2 + 1024;
+	cr.log = calloc(cr.caplog, sizeof(*cr.log));
+	if (!cr.log)
+		return -ENOMEM;
+	pthread_mutex_init(&cr.lock, NULL);
+	pthread_cond_init(&cr.cond, NULL);
+	r = c->ops->init(&cr.w);
+	if (r) {
+		c->skipped = 1;
+		snprintf(c->reason, sizeof(c->reason), "init failed: %s", strerror(-r));
+		free(cr.log);
+		return 0;
+	}
+	if (c->ops->flags & EW_AUTOREAP)
+		sigaction(SIGCHLD, &ign, NULL);
+	/* waitid(P_ALL) blocks rather than failing with ECHILD while this lives */
+	sentinel = spawn_plain(0);
+	if (c->load)
+		for (nload = 0; nload < ncpu && nload < 8; nload++)
+			load[nload] = spawn_plain(1);
+	if (tracer) {
+		ew_tracer_reset_hists(tracer);
+		ew_tracer_clear_watchers(tracer);
+		drops0 = ew_tracer_counter(tracer, EW_C_RB_DROPS);
+		full0 = ew_tracer_counter(tracer, EW_C_MAP_FULL);
+		ew_tracer_poll(tracer, 0, NULL, NULL);	/* forget stale records */
+	}
+	pthread_mutex_lock(&cr.lock);
+	pthread_create(&th, NULL, watcher_main, &cr);
+	while (!cr.watcher_tid)
+		pthread_cond_wait(&cr.cond, &cr.lock);
+	pthread_mutex_unlock(&cr.lock);
+	if (tracer)
+		ew_tracer_add_watcher(tracer, cr.watcher_tid);
+
+	t_start = ew_now_ns();
+	switch (c->scenario) {
+	case EW_SC_BURST:
+	case EW_SC_HEAVY: {
+		int rounds = c->scenario == EW_SC_HEAVY ? o->heavy_rounds
+							: (o->min_exits + c->n - 1) / c->n;
+
+		if (rounds > o->max_rounds)
+			rounds = o->max_rounds;
+		if (rounds < 1)
+			rounds = 1;
+		for (int i = 0; i < rounds && !ew_interrupted && !r; i++) {
+			uint64_t t0 = ew_now_ns();
+			size_t kids0 = cr.nkids;
+
+			r = round_kill(&cr, c->n, c->scenario == EW_SC_HEAVY ? K_HEAVY : K_PAUSE, i);
+			c->rounds++;
+			(void)t0;
+			sweep_events(&cr, kids0);
+		}
+		break;
+	}
+	case EW_SC_CHURN:
+		r = round_churn(&cr, c->n, o->churn_ms);
+		c->rounds = 1;
+		break;
+	case EW_SC_STAGGER:
+		r = round_stagger(&cr, c->n, 0);
+		c->rounds = 1;
+		break;
+	}
+	t_end = ew_now_ns();
+	if (r == -ETIMEDOUT || r == -EINTR)
+		r = 0;
+	c->interrupted = !!ew_interrupted;
+
+	/* stop the watcher; blocking mechanisms are interrupted by SIGUSR1 */
+	atomic_store(&cr.stop, 1);
+	for (;;) {
+		struct timespec ts;
+
+		pthread_kill(th, SIGUSR1);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 20000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (pthread_timedjoin_np(th, NULL, &ts) == 0)
+			break;
+	}
+	sweep_events(&cr, c->scenario == EW_SC_BURST || c->scenario == EW_SC_HEAVY ? cr.nkids : 0);
+
+	/* children nobody noticed are still here: kill and reap them */
+	for (size_t i = 0; i < cr.nkids; i++)
+		kill(cr.kids[i].pid, SIGKILL);
+	kill(sentinel, SIGKILL);
+	for (int i = 0; i < nload; i++)
+		kill(load[i], SIGKILL);
+	if (c->ops->flags & EW_AUTOREAP) {
+		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+			;
+		sigaction(SIGCHLD, &dfl, NULL);
+	} else {
+		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+			;
+	}
+	c->ops->fini(&cr.w);
+
+	c->watcher_cpu_ns = cr.watcher_cpu;
+	c->syscalls = cr.w.syscalls;
+	c->add_syscalls = cr.w.add_syscalls;
+	c->mech_lost = cr.w.lost_events;
+	c->bpf_swept = cr.swept;
+	join(&cr);
+	if (cr.watcher_err) {
+		snprintf(c->reason, sizeof(c->reason), "watcher error: %s", strerror(-cr.watcher_err));
+	}
+	/* exits per second: from the first trigger (or start) to the last notice */
+	{
+		uint64_t last = 0;
+
+		for (size_t i = 0; i < cr.nlog; i++)
+			if (cr.log[i].t_user > last)
+				last = cr.log[i].t_user;
+		if (c->scenario == EW_SC_BURST || c->scenario == EW_SC_HEAVY) {
+			/* sum over rounds of (last notice - kill) */
+			uint64_t span = 0;
+
+			for (int rd = 0; rd < c->rounds; rd++) {
+				uint64_t trig = 0, lu = 0;
+
+				for (size_t i = 0; i < cr.nkids; i++) {
+					struct child *ch = &cr.kids[i];
+
+					if (ch->round != rd)
+						continue;
+					trig = ch->t_trigger;
+					if (ch->notice >= 0 && cr.log[ch->notice].t_user > lu)
+						lu = cr.log[ch->notice].t_user;
+				}
+				if (lu > trig && trig)
+					span += lu - trig;
+			}
+			c->span_ns = span;
+		} else {
+			c->span_ns = last > t_start ? last - t_start : t_end - t_start;
+		}
+		c->exits_per_s = c->span_ns ? c->noticed / (c->span_ns / 1e9) : 0;
+	}
+	if (tracer) {
+		c->rb_drops = ew_tracer_counter(tracer, EW_C_RB_DROPS) - drops0;
+		c->map_full = ew_tracer_counter(tracer, EW_C_MAP_FULL) - full0;
+		for (int h = 0; h < EW_H_NR; h++)
+			ew_tracer_read_hist(tracer, h, &c->hist[h]);
+		c->have_hist = 1;
+	}
+	free(cr.log);
+	free(cr.kids);
+	free(cr.evs);
+	pthread_mutex_destroy(&cr.lock);
+	pthread_cond_destroy(&cr.cond);
+	return r;
+}
+
+/* ---- JSON ---- */
+
+static void json_summary(struct ew_json *j, const char *key, const struct ew_summary *s)
+{
+	ew_json_obj(j, key);
+	ew_json_u64(j, "count", s->count);
+	ew_json_u64(j, "min", s->min);
+	ew_json_u64(j, "p50", s->p50);
+	ew_json_u64(j, "p90", s->p90);
+	ew_json_u64(j, "p99", s->p99);
+	ew_json_u64(j, "p99_9", s->p999);
+	ew_json_u64(j, "max", s->max);
+	ew_json_dbl(j, "mean", s->mean);
+	ew_json_end_obj(j);
+}
+
+static void json_cell(struct ew_json *j, const struct ew_cell *c)
+{
+	double per = c->noticed ? 1.0 / c->noticed : NAN;
+
+	ew_json_obj(j, NULL);
+	ew_json_str(j, "scenario", ew_scenario_name(c->scenario));
+	ew_json_u64(j, "n", c->n);
+	ew_json_bool(j, "load", c->load);
+	ew_json_str(j, "mechanism", c->ops->name);
+	ew_json_str(j, "status", c->skipped ? "skipped" : c->interrupted ? "interrupted" : "ok");
+	if (c->skipped) {
+		ew_json_str(j, "skip_reason", c->reason);
+		ew_json_end_obj(j);
+		return;
+	}
+	if (c->reason[0])
+		ew_json_str(j, "error", c->reason);
+	ew_json_u64(j, "rounds", c->rounds);
+	ew_json_u64(j, "exits", c->exits);
+	ew_json_u64(j, "count", c->noticed);
+	ew_json_u64(j, "lost", c->bpf_missing + c->mech_lost);
+	ew_json_obj(j, "detection_errors");
+	ew_json_u64(j, "missed", c->missed);
+	ew_json_u64(j, "false", c->false_notices);
+	ew_json_u64(j, "duplicate", c->duplicates);
+	ew_json_end_obj(j);
+	ew_json_obj(j, "exit_status");
+	ew_json_u64(j, "expected", c->statuses_expected);
+	ew_json_u64(j, "recovered", c->statuses_recovered);
+	ew_json_end_obj(j);
+	ew_json_obj(j, "bpf");
+	ew_json_u64(j, "records", c->bpf_records);
+	ew_json_u64(j, "records_from_map", c->bpf_swept);
+	ew_json_u64(j, "missing", c->bpf_missing);
+	ew_json_u64(j, "ringbuf_drops", c->rb_drops);
+	ew_json_u64(j, "map_full", c->map_full);
+	ew_json_u64(j, "watcher_woken", c->woken);
+	ew_json_end_obj(j);
+	ew_json_u64(j, "mechanism_lost_events", c->mech_lost);
+	ew_json_dbl(j, "exits_per_s", c->exits_per_s);
+	ew_json_u64(j, "watcher_cpu_ns", c->watcher_cpu_ns);
+	ew_json_dbl(j, "watcher_cpu_ns_per_exit", c->watcher_cpu_ns * per);
+	ew_json_dbl(j, "syscalls_per_exit", (c->syscalls + c->add_syscalls) * per);
+	ew_json_dbl(j, "watcher_syscalls_per_exit", c->syscalls * per);
+	ew_json_dbl(j, "storm_syscalls_per_exit", c->add_syscalls * per);
+	ew_json_obj(j, "latency_ns");
+	for (int l = 0; l < EW_L_NR; l++)
+		if (c->lat[l].count)
+			json_summary(j, ew_lat_name(l), &c->lat[l]);
+	ew_json_end_obj(j);
+	if (c->stage_count) {
+		double sum = 0;
+
+		ew_json_obj(j, "stages_mean_ns");
+		for (int s = 0; s < EW_S_NR; s++) {
+			ew_json_dbl(j, ew_stage_name(s), c->stage_mean_ns[s]);
+			sum += c->stage_mean_ns[s];
+		}
+		ew_json_end_obj(j);
+		ew_json_u64(j, "stages_count", c->stage_count);
+		ew_json_dbl(j, "stages_sum_mean_ns", sum);
+		ew_json_dbl(j, "exit_to_user_mean_ns", c->stage_exit_to_user_mean_ns);
+	}
+	ew_json_str(j, "cdf_metric", ew_lat_name(c->cdf_metric));
+	ew_json_arr(j, "cdf_ns");
+	for (int q = 0; q < EW_CDF_POINTS; q++)
+		ew_json_u64(j, NULL, c->cdf_ns[q]);
+	ew_json_end_arr(j);
+	if (c->have_hist) {
+		ew_json_obj(j, "kernel_hist_log2_ns");
+		for (int h = 0; h < EW_H_NR; h++) {
+			int last = -1;
+
+			for (int s = 0; s < EW_HIST_SLOTS; s++)
+				if (c->hist[h].slots[s])
+					last = s;
+			ew_json_arr(j, ew_hist_name(h));
+			for (int s = 0; s <= last; s++)
+				ew_json_u64(j, NULL, c->hist[h].slots[s]);
+			ew_json_end_arr(j);
+		}
+		ew_json_end_obj(j);
+	}
+	ew_json_end_obj(j);
+}
+
+static void read_first_line(const char *path, const char *prefix, char *out, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+
+	out[0] = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!prefix || !strncmp(line, prefix, strlen(prefix))) {
+			char *p = prefix ? strchr(line, ':') : line;
+
+			p = p ? p + (prefix ? 1 : 0) : line;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			p[strcspn(p, "\n")] = 0;
+			snprintf(out, len, "%s", p);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static void json_machine(struct ew_json *j, const char *load_start, const char *load_end)
+{
+	struct utsname u;
+	char buf[256];
+
+	uname(&u);
+	ew_json_obj(j, "machine");
+	ew_json_str(j, "kernel_release", u.release);
+	ew_json_str(j, "kernel_version", u.version);
+	ew_json_str(j, "arch", u.machine);
+	ew_json_str(j, "hostname", u.nodename);
+	ew_json_u64(j, "cpus_online", sysconf(_SC_NPROCESSORS_ONLN));
+	read_first_line("/proc/cpuinfo", "model name", buf, sizeof(buf));
+	ew_json_str(j, "cpu_model", buf);
+	ew_json_u64(j, "mem_total_mb", (uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE) >> 20);
+	read_first_line("/etc/debian_version", NULL, buf, sizeof(buf));
+	ew_json_str(j, "debian_version", buf);
+	read_first_line("/proc/sys/kernel/pid_max", NULL, buf, sizeof(buf));
+	ew_json_str(j, "pid_max", buf);
+	ew_json_str(j, "loadavg_start", load_start);
+	ew_json_str(j, "loadavg_end", load_end);
+	ew_json_end_obj(j);
+}
+
+static const struct ew_cell *find_cell(const struct ew_cell *cells, int n, int sc, int nn, int load,
+				       const char *mech)
+{
+	for (int i = 0; i < n; i++)
+		if (cells[i].scenario == sc && (nn < 0 || cells[i].n == nn) && cells[i].load == load &&
+		    !strcmp(cells[i].ops->name, mech) && !cells[i].skipped)
+			return &cells[i];
+	return NULL;
+}
+
+static void json_target(struct ew_json *j, const char *name, const char *target, double measured,
+			const char *unit, int met, const char *note)
+{
+	ew_json_obj(j, NULL);
+	ew_json_str(j, "name", name);
+	ew_json_str(j, "target", target);
+	ew_json_dbl(j, "measured", measured);
+	ew_json_str(j, "unit", unit);
+	if (met < 0)
+		ew_json_null(j, "met");
+	else
+		ew_json_bool(j, "met", met);
+	ew_json_str(j, "note", note);
+	ew_json_end_obj(j);
+}
+
+static void json_targets(struct ew_json *j, const struct ew_cell *cells, int ncells,
+			 const struct ew_floor *fl, int traced)
+{
+	const struct ew_cell *a, *b;
+	char note[512];
+	uint64_t lost = 0, missed = 0, drops = 0, cnt = 0;
+	double worst = 0;
+
+	ew_json_arr(j, "targets");
+	/* 1. perturbation */
+	if (fl->perturb_done)
+		json_target(j, "observer_perturbation",
+			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)",
+			    fl->perturb_ratio, "ratio", fl->perturb_ratio >= 0.98,
+			    "median of interleaved slices, traced / untraced");
+	else
+		json_target(j, "observer_perturbation",
+			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)", NAN,
+			    "ratio", -1, fl->perturb_reason[0] ? fl->perturb_reason : "not measured");
+	/* 2. nothing lost */
+	for (int i = 0; i < ncells; i++) {
+		if (cells[i].skipped)
+			continue;
+		lost += cells[i].bpf_missing + cells[i].mech_lost;
+		missed += cells[i].missed;
+		drops += cells[i].rb_drops;
+		cnt += cells[i].exits;
+	}
+	snprintf(note, sizeof(note), "%llu storm exits; %llu missed by watchers, %llu without a BPF record, %llu ring-buffer drops%s",
+		 (unsigned long long)cnt, (unsigned long long)missed, (unsigned long long)lost,
+		 (unsigned long long)drops, traced ? "" : " (tracer off: BPF side not checked)");
+	json_target(j, "nothing_lost", "every storm exit accounted for; zero ring-buffer drops",
+		    (double)(missed + lost + drops), "exits unaccounted + drops",
+		    missed + lost + drops == 0 && traced ? 1 : (traced ? 0 : -1), note);
+	/* 3. the floor */
+	a = find_cell(cells, ncells, EW_SC_BURST, 1, 0, "pidfd-epoll");
+	if (a && fl->done && a->lat[EW_L_WAKE_TO_RUN].count) {
+		snprintf(note, sizeof(note), "pidfd-epoll wake->run p50 %.1f us vs pipe ping-pong one-way p50 %.1f us",
+			 a->lat[EW_L_WAKE_TO_RUN].p50 / 1e3, fl->pipe_one_way.p50 / 1e3);
+		json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
+			    (double)a->lat[EW_L_WAKE_TO_RUN].p50 / (double)(fl->pipe_one_way.p50 ? fl->pipe_one_way.p50 : 1),
+			    "ratio of p50s", -1, note);
+	} else {
+		json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
+			    NAN, "ratio of p50s", -1, "needs burst N=1 pidfd-epoll with the tracer, and the floor");
+	}
+	b = find_cell(cells, ncells, EW_SC_CHURN, -1, 0, "pidfd-epoll");
+	if (b && fl->done && fl->fork_exit_reap_per_s > 0) {
+		double ratio = b->exits_per_s / fl->fork_exit_reap_per_s;
+
+		snprintf(note, sizeof(note), "churn pidfd-epoll %.0f exits/s%s vs raw fork+exit+reap %.0f /s",
+			 b->exits_per_s, traced ? " (tracing)" : " (tracer off)", fl->fork_exit_reap_per_s);
+		json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
+			    ratio, "ratio", traced ? ratio >= 0.8 : -1, note);
+	} else {
+		json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
+			    NAN, "ratio", -1, "needs the churn scenario with pidfd-epoll, and the floor");
+	}
+	/* 4. scaling */
+	a = find_cell(cells, ncells, EW_SC_BURST, 10, 0, "pidfd-epoll");
+	b = find_cell(cells, ncells, EW_SC_BURST, 10000, 0, "pidfd-epoll");
+	if (a && b && a->noticed && b->noticed) {
+		double ca = (double)a->watcher_cpu_ns / a->noticed, cb = (double)b->watcher_cpu_ns / b->noticed;
+
+		snprintf(note, sizeof(note), "watcher CPU per exit: %.2f us at N=10, %.2f us at N=10000", ca / 1e3, cb / 1e3);
+		json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
+			    cb / ca, "ratio", cb / ca <= 1.5, note);
+	} else {
+		json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
+			    NAN, "ratio", -1, "needs burst N=10 and N=10000 with pidfd-epoll");
+	}
+	/* 5. stage sum */
+	cnt = 0;
+	for (int i = 0; i < ncells; i++) {
+		const struct ew_cell *c = &cells[i];
+		double sum = 0, err;
+
+		if (c->skipped || !c->stage_count)
+			continue;
+		for (int s = 0; s < EW_S_NR; s++)
+			sum += c->stage_mean_ns[s];
+		err = fabs(sum - c->stage_exit_to_user_mean_ns) / (c->stage_exit_to_user_mean_ns ? c->stage_exit_to_user_mean_ns : 1);
+		if (err > worst)
+			worst = err;
+		cnt++;
+	}
+	snprintf(note, sizeof(note), "worst relative difference over %llu cells: sum of stage means vs mean exit->user",
+		 (unsigned long long)cnt);
+	json_target(j, "stage_sum", "stage breakdown of exit->user adds up to the end-to-end figure within 1%",
+		    worst, "relative difference", cnt ? worst <= 0.01 : -1, note);
+	ew_json_end_arr(j);
+}
+
+static void loadavg(char *buf, size_t len)
+{
+	read_first_line("/proc/loadavg", NULL, buf, len);
+}
+
+int ew_run(struct ew_opts *o)
+{
+	int ncells = 0, maxcells, done = 0, ret = 0;
+	struct ew_cell *cells;
+	struct ew_tracer *tracer = NULL;
+	struct ew_tracer_info tinfo;
+	struct ew_floor floor_;
+	struct ew_shm *shm;
+	char why[512] = "", load0[128], load1[128];
+	struct sigaction usr1 = { .sa_handler = on_usr1 };
+	struct ew_json j;
+	FILE *out;
+	uint64_t t_begin = ew_now_ns();
+
+	memset(&floor_, 0, sizeof(floor_));
+	memset(&tinfo, 0, sizeof(tinfo));
+	sigaction(SIGUSR1, &usr1, NULL);	/* no SA_RESTART: interrupts waits */
+	loadavg(load0, sizeof(load0));
+	maxcells = o->nmechs * o->nloads * (o->nscen * (o->nn + 1));
+	cells = calloc(maxcells, sizeof(*cells));
+	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!cells || shm == MAP_FAILED) {
+		fprintf(stderr, "exitwatch: out of memory\n");
+		return 1;
+	}
+	for (int s = 0; s < o->nscen; s++) {
+		int sc = o->scenarios[s];
+		int nlist = sc == EW_SC_BURST ? o->nn : 1;
+
+		for (int k = 0; k < nlist; k++)
+			for (int l = 0; l < o->nloads; l++)
+				for (int m = 0; m < o->nmechs; m++) {
+					struct ew_cell *c = &cells[ncells++];
+
+					c->scenario = sc;
+					c->load = o->loads[l];
+					c->ops = o->mechs[m];
+					c->n = sc == EW_SC_BURST ? o->ns[k] : sc == EW_SC_CHURN ? o->churn_n
+					     : sc == EW_SC_STAGGER ? o->stagger_n : sc == EW_SC_HEAVY ? o->heavy_n : 100;
+				}
+	}
+	if (!o->no_bpf) {
+		tracer = ew_tracer_open(getpid(), 1, why, sizeof(why));
+		if (tracer && ew_tracer_attach(tracer)) {
+			snprintf(why, sizeof(why), "BPF programs failed to attach: running without the tracer");
+			ew_tracer_close(tracer);
+			tracer = NULL;
+		}
+		if (tracer)
+			ew_tracer_info(tracer, &tinfo);
+		else
+			fprintf(stderr, "exitwatch: %s\n", why);
+	} else {
+		snprintf(why, sizeof(why), "tracer disabled by --no-bpf");
+	}
+	if (tracer && !tinfo.stages_loaded)
+		fprintf(stderr, "exitwatch: stage breakdown limited: %s\n", tinfo.stages_reason);
+
+	if (!o->no_floor && !ew_interrupted) {
+		fprintf(stderr, "exitwatch: measuring the floor (pipe ping-pong, fork+exit+reap, tracer perturbation)\n");
+		ew_measure_floor(&floor_, tracer, o);
+	}
+	if (tracer)
+		ew_tracer_attach(tracer);
+
+	for (int i = 0; i < ncells && !ew_interrupted; i++) {
+		struct ew_cell *c = &cells[i];
+		uint64_t t0 = ew_now_ns();
+
+		fprintf(stderr, "[%3d/%d] %-7s N=%-5d load=%-3s %-13s ", i + 1, ncells,
+			ew_scenario_name(c->scenario), c->n, c->load ? "on" : "off", c->ops->name);
+		fflush(stderr);
+		ret = run_cell(o, c, tracer, shm);
+		done = i + 1;
+		if (c->skipped) {
+			fprintf(stderr, "skipped: %s\n", c->reason);
+			continue;
+		}
+		fprintf(stderr, "%6llu exits  p50 %8.1f us  p99 %9.1f us (%s)  missed %llu  %.1fs%s\n",
+			(unsigned long long)c->exits, c->lat[c->cdf_metric].p50 / 1e3,
+			c->lat[c->cdf_metric].p99 / 1e3, ew_lat_name(c->cdf_metric),
+			(unsigned long long)c->missed, (ew_now_ns() - t0) / 1e9,
+			c->reason[0] ? " (watcher error)" : "");
+		if (ret) {
+			fprintf(stderr, "exitwatch: cell failed: %s\n", strerror(-ret));
+			ret = 0;
+		}
+	}
+	if (ew_interrupted)
+		fprintf(stderr, "exitwatch: interrupted: writing the %d cells collected\n", done);
+	loadavg(load1, sizeof(load1));
+
+	out = strcmp(o->out, "-") ? fopen(o->out, "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "exitwatch: %s: %s\n", o->out, strerror(errno));
+		return 1;
+	}
+	ew_json_init(&j, out);
+	ew_json_obj(&j, NULL);
+	ew_json_str(&j, "schema", "exitwatch-results/1");
+	ew_json_obj(&j, "tool");
+	ew_json_str(&j, "name", "exitwatch");
+	ew_json_str(&j, "version", EW_VERSION);
+	ew_json_str(&j, "command", o->argv_line);
+	ew_json_u64(&j, "started_unix", (uint64_t)time(NULL) - (ew_now_ns() - t_begin) / 1000000000ULL);
+	ew_json_dbl(&j, "duration_s", (ew_now_ns() - t_begin) / 1e9);
+	ew_json_bool(&j, "interrupted", !!ew_interrupted);
+	ew_json_str(&j, "note", o->note ? o->note : "");
+	ew_json_end_obj(&j);
+	json_machine(&j, load0, load1);
+	ew_json_obj(&j, "tracer");
+	ew_json_bool(&j, "enabled", tracer != NULL);
+	ew_json_str(&j, "reason", tracer ? "" : why);
+	if (tracer) {
+		ew_json_bool(&j, "stage_programs", tinfo.stages_loaded);
+		ew_json_bool(&j, "mm_tracepoints", tinfo.mm_loaded);
+		ew_json_str(&j, "stage_programs_reason", tinfo.stages_reason);
+		ew_json_str(&j, "exit_tracepoint_placement", tinfo.exit_tp_layout);
+		ew_json_i64(&j, "exit_tp_before_exit_mm", tinfo.exit_tp_before_mm);
+		ew_json_u64(&j, "ringbuf_drops_total", ew_tracer_counter(tracer, EW_C_RB_DROPS));
+		ew_json_u64(&j, "records_total", ew_tracer_counter(tracer, EW_C_EVENTS));
+		ew_json_u64(&j, "map_full_total", ew_tracer_counter(tracer, EW_C_MAP_FULL));
+	}
+	ew_json_end_obj(&j);
+	ew_json_obj(&j, "options");
+	ew_json_u64(&j, "min_exits", o->min_exits);
+	ew_json_u64(&j, "interval_us", o->interval_us);
+	ew_json_u64(&j, "churn_ms", o->churn_ms);
+	ew_json_u64(&j, "stagger_ms", o->stagger_ms);
+	ew_json_u64(&j, "heavy_mb", o->heavy_mb);
+	ew_json_end_obj(&j);
+	ew_json_obj(&j, "floor");
+	ew_json_bool(&j, "measured", floor_.done);
+	if (floor_.done) {
+		json_summary(&j, "pipe_pingpong_one_way_ns", &floor_.pipe_one_way);
+		ew_json_dbl(&j, "fork_exit_reap_per_s", floor_.fork_exit_reap_per_s);
+	}
+	ew_json_end_obj(&j);
+	ew_json_obj(&j, "perturbation");
+	ew_json_bool(&j, "measured", floor_.perturb_done);
+	ew_json_str(&j, "reason", floor_.perturb_reason);
+	if (floor_.perturb_done) {
+		ew_json_u64(&j, "slice_ms", o->perturb_ms);
+		ew_json_arr(&j, "traced_per_s");
+		for (int i = 0; i < floor_.perturb_n; i++)
+			ew_json_dbl(&j, NULL, floor_.traced_per_s[i]);
+		ew_json_end_arr(&j);
+		ew_json_arr(&j, "untraced_per_s");
+		for (int i = 0; i < floor_.perturb_n; i++)
+			ew_json_dbl(&j, NULL, floor_.untraced_per_s[i]);
+		ew_json_end_arr(&j);
+		ew_json_dbl(&j, "traced_median_per_s", floor_.traced_median);
+		ew_json_dbl(&j, "untraced_median_per_s", floor_.untraced_median);
+		ew_json_dbl(&j, "ratio", floor_.perturb_ratio);
+	}
+	ew_json_end_obj(&j);
+	ew_json_arr(&j, "mechanisms");
+	for (int m = 0; m < o->nmechs; m++) {
+		char r[256] = "";
+		int skip = o->mechs[m]->probe(r, sizeof(r));
+
+		ew_json_obj(&j, NULL);
+		ew_json_str(&j, "name", o->mechs[m]->name);
+		ew_json_str(&j, "how", o->mechs[m]->how);
+		ew_json_bool(&j, "available", !skip);
+		ew_json_str(&j, "skip_reason", skip ? r : "");
+		ew_json_bool(&j, "parent_only", !!(o->mechs[m]->flags & EW_PARENT_ONLY));
+		ew_json_bool(&j, "polls", !!(o->mechs[m]->flags & EW_POLLS));
+		ew_json_bool(&j, "autoreaped_children", !!(o->mechs[m]->flags & EW_AUTOREAP));
+		ew_json_end_obj(&j);
+	}
+	ew_json_end_arr(&j);
+	ew_json_arr(&j, "runs");
+	for (int i = 0; i < done; i++)
+		json_cell(&j, &cells[i]);
+	ew_json_end_arr(&j);
+	json_targets(&j, cells, done, &floor_, tracer != NULL);
+	ew_json_end_obj(&j);
+	if (out != stdout)
+		fclose(out);
+	else
+		fflush(out);
+	ew_tracer_close(tracer);
+	free(cells);
+	munmap(shm, sizeof(*shm));
+	return ew_interrupted ? 130 : 0;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* run.h - `exitwatch run`: the storm matrix, its statistics and JSON */
+#ifndef EXITWATCH_RUN_H
+#define EXITWATCH_RUN_H
+
+#include <signal.h>
+#include "ew.h"
+#include "stats.h"
+#include "tracer.h"
+
+enum ew_scenario { EW_SC_BURST, EW_SC_CHURN, EW_SC_STAGGER, EW_SC_HEAVY, EW_SC_REUSE, EW_SC_NR };
+
+/* latencies reported per cell, all in ns */
+enum ew_lat {
+	EW_L_TRIGGER_TO_USER,	/* user-side only: kill() call or the child's last stamp -> notice */
+	EW_L_EXIT_TO_USER,	/* BPF t_exit -> watcher's stamp */
+	EW_L_EXIT_TO_WAKE,
+	EW_L_WAKE_TO_RUN,
+	EW_L_RUN_TO_USER,
+	EW_L_SIGNAL_TO_BEGIN,
+	EW_L_BEGIN_TO_EXIT,
+	EW_L_MM_TEARDOWN,
+	EW_L_EXIT_TO_REAP,
+	EW_L_NR,
+};
+
+/* stages of exit->user, in kernel order from t_exit (see SCHEMA.md) */
+enum ew_stage {
+	EW_S_EXIT_TO_MM, EW_S_MM_TEARDOWN, EW_S_MM_TO_NOTIFY, EW_S_NOTIFY_TO_WAKE,
+	EW_S_WAKE_TO_RUN, EW_S_RUN_TO_USER, EW_S_NR,
+};
+
+#define EW_MAX_LIST 16
+#define EW_CDF_POINTS 101
+
+struct ew_opts {
+	const struct watcher_ops *mechs[EW_MAX_LIST];
+	int nmechs;
+	int scenarios[EW_SC_NR];
+	int nscen;
+	int ns[EW_MAX_LIST];	/* burst sizes */
+	int nn;
+	int loads[2];		/* background load off (0) / on (1) */
+	int nloads;
+	int min_exits;		/* burst rounds: until at least this many exits */
+	int max_rounds;
+	int churn_ms, churn_n;
+	int stagger_ms, stagger_n;
+	int heavy_mb, heavy_n, heavy_rounds;
+	int interval_us;
+	int no_bpf;
+	int no_floor;
+	int perturb_rounds, perturb_ms;
+	int guest;		/* allowed to lower pid_max (reuse) */
+	int reuse_pid_max;
+	const char *out;
+	const char *note;	/* free text recorded in the JSON (e.g. load) */
+	char *argv_line;
+};
+
+struct ew_cell {
+	int scenario, n, load;
+	const struct watcher_ops *ops;
+	int skipped;
+	char reason[256];
+	int rounds;
+	uint64_t exits, noticed, missed, false_notices, duplicates;
+	uint64_t bpf_records, bpf_swept, bpf_missing, rb_drops, map_full;
+	uint64_t statuses_expected, statuses_recovered;
+	uint64_t watcher_cpu_ns, syscalls, add_syscalls, mech_lost;
+	uint64_t span_ns;
+	double exits_per_s;
+	struct ew_summary lat[EW_L_NR];
+	uint64_t woken;			/* exits whose first watcher wake was recorded */
+	double stage_mean_ns[EW_S_NR];
+	uint64_t stage_count;
+	double stage_exit_to_user_mean_ns;
+	uint64_t cdf_ns[EW_CDF_POINTS];	/* quantiles 0,1,..,100 % of the cdf metric */
+	int cdf_metric;			/* an enum ew_lat */
+	struct ew_hist hist[EW_H_NR];
+	int have_hist;
+	int interrupted;
+};
+
+struct ew_floor {
+	int done;
+	struct ew_summary pipe_one_way;	/* ns */
+	double fork_exit_reap_per_s;
+	int perturb_done;
+	char perturb_reason[160];
+	double traced_per_s[64], untraced_per_s[64];
+	int perturb_n;
+	double traced_median, untraced_median, perturb_ratio;
+};
+
+extern volatile sig_atomic_t ew_interrupted;
+
+const char *ew_scenario_name(int sc);
+int ew_scenario_find(const char *name);
+const char *ew_lat_name(int l);
+const char *ew_stage_name(int s);
+
+void ew_opts_default(struct ew_opts *o);
+int ew_run(struct ew_opts *o);
+
+/* floor.c */
+void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_opts *o);
+double ew_fork_exit_reap_rate(int ms);
+
+/* the pieces of a cell's statistics that tests exercise */
+struct ew_sample_in {
+	uint64_t t_trigger, t_user;
+	const struct ew_event *ev;	/* NULL without the tracer */
+	int polls;			/* mechanism polls: no wake */
+};
+void ew_stage_split(const struct ew_event *ev, uint64_t t_user, uint64_t out[EW_S_NR]);
+
+#endif
