@@ -207,7 +207,8 @@ TEST(non_sentinel_negative_fds_are_ebadf)
  * No reference leak: BPF samples the caller's struct pid and task_struct
  * reference counts before and after 100,000 PIDFD_SELF_* calls (a third
  * each of pidfd_send_signal, process_madvise and process_mrelease, both
- * sentinels).  A leak would show as tens of thousands of references.
+ * sentinels).  A leak would show as tens of thousands of references;
+ * unrelated holders account for a few.
  */
 TEST_TIMEOUT(self_calls_leak_no_pid_or_task_reference, 600)
 {
@@ -249,9 +250,15 @@ TEST_TIMEOUT(self_calls_leak_no_pid_or_task_reference, 600)
 	ASSERT_EQ(after.seq, 2);
 	TH_LOG("%ld calls: struct pid refs %d -> %d, task_struct refs %d -> %d", calls,
 	       before.thread_pid_refs, after.thread_pid_refs, before.task_usage, after.task_usage);
-	EXPECT_EQ(after.thread_pid_refs, before.thread_pid_refs);
-	EXPECT_EQ(after.tgid_pid_refs, before.tgid_pid_refs);
-	EXPECT_EQ(after.task_usage, before.task_usage);
+	/*
+	 * Others take references too, briefly or for long (a /proc/<pid>
+	 * inode that someone looked up holds one until evicted), so allow
+	 * drift far below what one leaked reference per call (a third of
+	 * the calls on each path) would add.
+	 */
+	EXPECT_LT(after.thread_pid_refs - before.thread_pid_refs, calls / 100);
+	EXPECT_LT(after.tgid_pid_refs - before.tgid_pid_refs, calls / 100);
+	EXPECT_LT(after.task_usage - before.task_usage, calls / 100);
 	munmap(m, 4096);
 	test_pidref_bpf__destroy(skel);
 }
