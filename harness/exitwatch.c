@@ -36,6 +36,9 @@ static void usage(FILE *f)
 		"      --perturb-rounds K  interleaved tracer on/off slice pairs (default 8)\n"
 		"      --note TEXT         free text stored in the JSON (e.g. machine load)\n"
 		"      --guest             inside a throwaway VM: allow the reuse scenario\n"
+		"      --large-n N --large-mechanisms LIST\n"
+		"                          bursts larger than N only for these mechanisms\n"
+		"      --load-sizes LIST   burst sizes that also run with load on (default: all)\n"
 		"  -h, --help\n"
 		"\n"
 		"Progress goes to stderr; Ctrl-C stops and still writes what was collected.\n"
@@ -81,7 +84,8 @@ static int cmd_list(void)
 }
 
 enum { O_MIN_EXITS = 256, O_CHURN_MS, O_CHURN_N, O_STAGGER_MS, O_STAGGER_N, O_HEAVY_MB,
-	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST };
+	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
+	O_LARGE_MECHS, O_LOAD_SIZES };
 
 static int cmd_run(int argc, char **argv)
 {
@@ -104,6 +108,9 @@ static int cmd_run(int argc, char **argv)
 		{ "perturb-rounds", required_argument, 0, O_PERTURB },
 		{ "note", required_argument, 0, O_NOTE },
 		{ "guest", no_argument, 0, O_GUEST },
+		{ "large-n", required_argument, 0, O_LARGE_N },
+		{ "large-mechanisms", required_argument, 0, O_LARGE_MECHS },
+		{ "load-sizes", required_argument, 0, O_LOAD_SIZES },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
@@ -226,6 +233,34 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case O_GUEST:
 			o.guest = 1;
+			break;
+		case O_LARGE_N:
+			if (parse_int(optarg, 1, 10000, &o.large_n))
+				return bad("--large-n", optarg, "want 1..10000");
+			break;
+		case O_LARGE_MECHS:
+			o.nlarge = 0;
+			dup = strdup(optarg);
+			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				const struct watcher_ops *ops = ew_mechanism_find(tok);
+
+				if (!ops)
+					return bad("--large-mechanisms", tok, "unknown mechanism (see `exitwatch list`)");
+				if (o.nlarge < EW_MAX_LIST)
+					o.large_mechs[o.nlarge++] = ops;
+			}
+			free(dup);
+			break;
+		case O_LOAD_SIZES:
+			o.nload_ns = 0;
+			dup = strdup(optarg);
+			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				if (parse_int(tok, 1, 10000, &v))
+					return bad("--load-sizes", tok, "want integers from 1 to 10000");
+				if (o.nload_ns < EW_MAX_LIST)
+					o.load_ns[o.nload_ns++] = v;
+			}
+			free(dup);
 			break;
 		case 'h':
 			usage(stdout);

@@ -1133,7 +1133,24 @@ int ew_run(struct ew_opts *o)
 		for (int k = 0; k < nlist; k++)
 			for (int l = 0; l < o->nloads; l++)
 				for (int m = 0; m < o->nmechs; m++) {
-					struct ew_cell *c = &cells[ncells++];
+					struct ew_cell *c;
+					int keep = 1;
+
+					if (sc == EW_SC_BURST && o->nlarge && o->ns[k] > o->large_n) {
+						keep = 0;
+						for (int x = 0; x < o->nlarge; x++)
+							keep |= o->large_mechs[x] == o->mechs[m];
+					}
+					if (sc == EW_SC_BURST && o->loads[l] && o->nload_ns) {
+						int in = 0;
+
+						for (int x = 0; x < o->nload_ns; x++)
+							in |= o->load_ns[x] == o->ns[k];
+						keep &= in;
+					}
+					if (!keep)
+						continue;
+					c = &cells[ncells++];
 
 					c->scenario = sc;
 					c->load = o->loads[l];

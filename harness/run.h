@@ -40,6 +40,11 @@ struct ew_opts {
 	int nscen;
 	int ns[EW_MAX_LIST];	/* burst sizes */
 	int nn;
+	int large_n;		/* bursts above this size run only large_mechs */
+	const struct watcher_ops *large_mechs[EW_MAX_LIST];
+	int nlarge;
+	int load_ns[EW_MAX_LIST];	/* burst sizes run with load on (0 entries: all) */
+	int nload_ns;
 	int loads[2];		/* background load off (0) / on (1) */
 	int nloads;
 	int min_exits;		/* burst rounds: until at least this many exits */

@@ -1,0 +1,31 @@
+#!/bin/sh
+# report.sh EXITWATCH OUTDIR - the default storm matrix on this kernel, then
+# plots (gnuplot), report.md and a self-contained report.html in OUTDIR.
+# Sized to finish in under 5 minutes on a 2-core machine.
+set -eu
+BIN=$1
+OUT=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/.." && pwd)
+mkdir -p "$OUT"
+rm -f "$OUT"/*.svg "$OUT"/*.png "$OUT"/*.dat "$OUT"/*.gp
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+BUSY=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 5 && $2 != "ps" {printf "%s(%s%%) ", $2, $1}' | head -c 300)
+NOTE="load average before the run: $LOAD_BEFORE; busy processes: ${BUSY:-none}"
+echo "report: $NOTE" >&2
+
+# Default matrix: every mechanism in every scenario at N <= 1000; N = 10,000
+# for pidfd-epoll beside the O(N) mechanisms; background load for N=100.
+"$BIN" run \
+	-s burst,churn,stagger,heavy,reuse \
+	-n 1,10,100,1000,10000 --large-n 1000 \
+	--large-mechanisms pidfd-epoll,sigchld-scan,proc-poll,waitid \
+	-l both --load-sizes 100 \
+	--min-exits "${EW_MIN_EXITS:-200}" --churn-ms 1000 \
+	--stagger-n 500 --stagger-ms 500 --heavy-n 8 --heavy-mb 64 \
+	--note "$NOTE" -o "$OUT/results.json"
+
+MATRIX="$TOP/build/matrix.md"
+python3 "$HERE/report.py" "$OUT/results.json" "$OUT" "$MATRIX"
+echo "report: wrote $OUT/report.md, $OUT/report.html, $OUT/results.json and plots" >&2
