@@ -38,7 +38,7 @@ static void usage(FILE *f)
 		"      --guest             inside a throwaway VM: allow the reuse scenario\n"
 		"      --large-n N --large-mechanisms LIST\n"
 		"                          bursts larger than N only for these mechanisms\n"
-		"      --load-sizes LIST   burst sizes that also run with load on (default: all)\n"
+		"      --load-sizes LIST   with load on, run only bursts of these sizes\n"
 		"  -h, --help\n"
 		"\n"
 		"Progress goes to stderr; Ctrl-C stops and still writes what was collected.\n"

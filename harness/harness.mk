@@ -37,7 +37,7 @@ $(B)/harness-tests/%: $(TOP)/harness/tests/%.c $(EW_LIBSRCS) $(EW_HDRS) $(EW_SKE
 	$(Q)$(CC) $(EW_CFLAGS) -DEW_TOP='"$(TOP)"' -DEW_BIN='"$(B)/exitwatch"' $< $(EW_LIBSRCS) -o $@ $(EW_LIBS)
 
 test-unit: $(B)/exitwatch $(EW_TEST_BINS)
-	$(Q)cd $(B)/harness-tests && prove -v --exec '' $(notdir $(EW_TEST_BINS))
+	$(Q)prove -v --exec "" $(EW_TEST_BINS)
 
 # ---- the report ----
 report: setup $(B)/exitwatch

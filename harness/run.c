@@ -61,7 +61,7 @@ void ew_opts_default(struct ew_opts *o)
 	o->stagger_n = 500;
 	o->heavy_mb = 64;
 	o->heavy_n = 8;
-	o->heavy_rounds = 3;
+	o->heavy_rounds = 2;
 	o->interval_us = 1000;
 	o->perturb_rounds = 8;
 	o->perturb_ms = 250;
@@ -403,10 +403,14 @@ static int round_kill(struct cellrun *cr, int n, int kind, int round)
 		if (!pgid)
 			pgid = r;
 	}
+	if (getenv("EXITWATCH_DEBUG"))
+		fprintf(stderr, "debug: forked %d in %.3f s\n", n, (ew_now_ns() - cr->kids[first].t_fork0) / 1e9);
 	if (cr->w.ops->added)
 		cr->w.ops->added(&cr->w);
 	wait_ready(cr, (int)(cr->nkids - first));
 	t = ew_now_ns();
+	if (getenv("EXITWATCH_DEBUG"))
+		fprintf(stderr, "debug: ready after %.3f s\n", (t - cr->kids[first].t_fork0) / 1e9);
 	for (size_t i = first; i < cr->nkids; i++)
 		cr->kids[i].t_trigger = t;
 	/* the whole burst dies at once: one kill() of the process group */
@@ -772,6 +776,10 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 	}
 	c->ops->fini(&cr.w);
 
+	/* churn, stagger: the trigger is the child's own stamp before _exit() */
+	if (c->scenario == EW_SC_CHURN || c->scenario == EW_SC_STAGGER)
+		for (size_t i = cr.nkids > SHM_SLOTS ? cr.nkids - SHM_SLOTS : 0; i < cr.nkids; i++)
+			cr.kids[i].t_trigger = shm->stamp[i % SHM_SLOTS];
 	c->watcher_cpu_ns = cr.watcher_cpu;
 	c->syscalls = cr.w.syscalls;
 	c->add_syscalls = cr.w.add_syscalls;
@@ -946,7 +954,7 @@ static void read_first_line(const char *path, const char *prefix, char *out, siz
 			while (*p == ' ' || *p == '\t')
 				p++;
 			p[strcspn(p, "\n")] = 0;
-			snprintf(out, len, "%s", p);
+			snprintf(out, len, "%.250s", p);
 			break;
 		}
 	}
@@ -1141,6 +1149,9 @@ int ew_run(struct ew_opts *o)
 						for (int x = 0; x < o->nlarge; x++)
 							keep |= o->large_mechs[x] == o->mechs[m];
 					}
+					/* with --load-sizes, load on is for those bursts only */
+					if (sc != EW_SC_BURST && o->loads[l] && o->nload_ns)
+						keep = 0;
 					if (sc == EW_SC_BURST && o->loads[l] && o->nload_ns) {
 						int in = 0;
 
