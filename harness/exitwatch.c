@@ -38,6 +38,8 @@ static void usage(FILE *f)
 		"      --guest             inside a throwaway VM: allow the reuse scenario\n"
 		"      --large-n N --large-mechanisms LIST\n"
 		"                          bursts larger than N only for these mechanisms\n"
+		"      --spawn fork|vm     children are forked (default), or share our memory\n"
+		"                          (CLONE_VM: cheap to create, no mm teardown at exit)\n"
 		"      --load-sizes LIST   with load on, run only bursts of these sizes\n"
 		"  -h, --help\n"
 		"\n"
@@ -85,7 +87,7 @@ static int cmd_list(void)
 
 enum { O_MIN_EXITS = 256, O_CHURN_MS, O_CHURN_N, O_STAGGER_MS, O_STAGGER_N, O_HEAVY_MB,
 	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
-	O_LARGE_MECHS, O_LOAD_SIZES };
+	O_LARGE_MECHS, O_LOAD_SIZES, O_SPAWN };
 
 static int cmd_run(int argc, char **argv)
 {
@@ -111,6 +113,7 @@ static int cmd_run(int argc, char **argv)
 		{ "large-n", required_argument, 0, O_LARGE_N },
 		{ "large-mechanisms", required_argument, 0, O_LARGE_MECHS },
 		{ "load-sizes", required_argument, 0, O_LOAD_SIZES },
+		{ "spawn", required_argument, 0, O_SPAWN },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
@@ -250,6 +253,14 @@ static int cmd_run(int argc, char **argv)
 					o.large_mechs[o.nlarge++] = ops;
 			}
 			free(dup);
+			break;
+		case O_SPAWN:
+			if (!strcmp(optarg, "fork"))
+				o.spawn_vm = 0;
+			else if (!strcmp(optarg, "vm"))
+				o.spawn_vm = 1;
+			else
+				return bad("--spawn", optarg, "want fork or vm");
 			break;
 		case O_LOAD_SIZES:
 			o.nload_ns = 0;

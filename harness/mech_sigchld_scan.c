@@ -109,6 +109,14 @@ static int sc_wait(struct watcher *w, struct ew_notice *out, int max, int timeou
 		ew_pidset_remove(&p->set, si.si_pid);
 		got++;
 	}
+	/* out of room before the end of the scan: scan again next time */
+	if (got >= max) {
+		uint64_t one = 1;
+
+		w->syscalls++;
+		if (write(p->kickfd, &one, sizeof(one)) < 0)
+			return got;
+	}
 	return got;
 }
 

@@ -137,6 +137,9 @@ struct cellrun {
 	struct ew_event *evs;
 	size_t nevs, capevs;
 	size_t swept;		/* of which taken from the map, not the ring */
+	/* --spawn vm: stacks of the children of one round */
+	char *vm_stacks;
+	size_t vm_count, vm_used;
 };
 
 static long futex(int *uaddr, int op, int val)
@@ -194,6 +197,41 @@ static void __attribute__((noreturn)) child_body(struct ew_shm *shm, int kind, i
 	}
 }
 
+/* --spawn vm: the child shares our memory, runs on its own small stack */
+#define VM_STACK (16 * 1024)
+
+struct vm_arg {
+	struct ew_shm *shm;
+	int kind, idx, heavy_mb, stagger_ms;
+};
+
+static int vm_child(void *p)
+{
+	struct vm_arg *a = p;
+
+	child_body(a->shm, a->kind, a->idx, a->heavy_mb, a->stagger_ms);
+}
+
+static pid_t spawn_vm(struct cellrun *cr, int kind, int idx, int want_pidfd, int *pidfd)
+{
+	char *stack;
+	struct vm_arg *a;
+
+	if (!cr->vm_stacks || !cr->vm_count)
+		return -ENOMEM;
+	/* churn reuses stacks as a ring: at most n children are alive */
+	stack = cr->vm_stacks + (size_t)(cr->vm_used++ % cr->vm_count) * VM_STACK;
+	/* the argument lives at the bottom of the child's own stack area */
+	a = (struct vm_arg *)stack;
+	a->shm = cr->shm;
+	a->kind = kind;
+	a->idx = idx;
+	a->heavy_mb = cr->opts->heavy_mb;
+	a->stagger_ms = cr->opts->stagger_ms;
+	return clone(vm_child, stack + VM_STACK, CLONE_VM | CLONE_FILES | SIGCHLD |
+		     (want_pidfd ? CLONE_PIDFD : 0), a, pidfd);
+}
+
 static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
 {
 	const struct watcher_ops *ops = cr->w.ops;
@@ -222,9 +260,15 @@ static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
 	a.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	a.exit_signal = SIGCHLD;
 	c->t_fork0 = ew_now_ns();
-	pid = sys_clone3(&a, sizeof(a));
-	if (pid == 0)
-		child_body(cr->shm, kind, idx, cr->opts->heavy_mb, cr->opts->stagger_ms);
+	if (cr->opts->spawn_vm && kind != K_HEAVY) {
+		pid = spawn_vm(cr, kind, idx, !!(ops->flags & EW_NEEDS_PIDFD), &pidfd);
+		if (pid < 0 && errno == 0)
+			errno = ENOMEM;
+	} else {
+		pid = sys_clone3(&a, sizeof(a));
+		if (pid == 0)
+			child_body(cr->shm, kind, idx, cr->opts->heavy_mb, cr->opts->stagger_ms);
+	}
 	c->t_fork1 = ew_now_ns();
 	if (pid < 0)
 		return -errno;
@@ -388,12 +432,28 @@ static void wait_ready(struct cellrun *cr, int want)
 
 /* ---- one round of each scenario ---- */
 
+static void vm_stacks(struct cellrun *cr, size_t n)
+{
+	if (!cr->opts->spawn_vm)
+		return;
+	if (cr->vm_stacks)
+		munmap(cr->vm_stacks, cr->vm_count * VM_STACK);
+	cr->vm_stacks = mmap(NULL, n * VM_STACK, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (cr->vm_stacks == MAP_FAILED)
+		cr->vm_stacks = NULL;
+	cr->vm_count = n;
+	cr->vm_used = 0;
+}
+
 static int round_kill(struct cellrun *cr, int n, int kind, int round)
 {
 	size_t first = cr->nkids, base = nlog_now(cr);
 	pid_t pgid = 0;
 	uint64_t t;
 	int r;
+
+	vm_stacks(cr, n);
 
 	atomic_store(&cr->shm->ready, 0);
 	for (int i = 0; i < n && !ew_interrupted; i++) {
@@ -425,6 +485,7 @@ static int round_churn(struct cellrun *cr, int n, int ms)
 	size_t base = nlog_now(cr), first = cr->nkids;
 	int r;
 
+	vm_stacks(cr, 4 * (size_t)n + 64);
 	while (ew_now_ns() < end && !ew_interrupted) {
 		size_t inflight = (cr->nkids - first) - (nlog_now(cr) - base);
 
@@ -462,6 +523,7 @@ static int round_stagger(struct cellrun *cr, int n, int round)
 	size_t first = cr->nkids, base = nlog_now(cr);
 	int r;
 
+	vm_stacks(cr, n);
 	atomic_store(&cr->shm->ready, 0);
 	atomic_store(&cr->shm->t0, 0);
 	cr->shm->go = 0;
@@ -831,6 +893,8 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 	free(cr.log);
 	free(cr.kids);
 	free(cr.evs);
+	if (cr.vm_stacks)
+		munmap(cr.vm_stacks, cr.vm_count * VM_STACK);
 	pthread_mutex_destroy(&cr.lock);
 	pthread_cond_destroy(&cr.cond);
 	return r;
@@ -1259,6 +1323,7 @@ int ew_run(struct ew_opts *o)
 	ew_json_u64(&j, "churn_ms", o->churn_ms);
 	ew_json_u64(&j, "stagger_ms", o->stagger_ms);
 	ew_json_u64(&j, "heavy_mb", o->heavy_mb);
+	ew_json_str(&j, "spawn", o->spawn_vm ? "vm" : "fork");
 	ew_json_end_obj(&j);
 	ew_json_obj(&j, "floor");
 	ew_json_bool(&j, "measured", floor_.done);

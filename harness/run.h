@@ -54,6 +54,7 @@ struct ew_opts {
 	int heavy_mb, heavy_n, heavy_rounds;
 	int interval_us;
 	int no_bpf;
+	int spawn_vm;		/* children share our memory (CLONE_VM): cheap creation, no mm teardown */
 	int no_floor;
 	int perturb_rounds, perturb_ms;
 	int guest;		/* allowed to lower pid_max (reuse) */

@@ -94,7 +94,7 @@ TEST_TIMEOUT(storm_of_10000_exits_no_loss, 175)
 {
 	need_tools();
 	need_bpf();
-	ASSERT_EQ(sh("%s run -m pidfd-epoll -n 10000 --min-exits 10000 --no-floor "
+	ASSERT_EQ(sh("%s run -m pidfd-epoll -n 10000 --min-exits 10000 --no-floor --spawn vm "
 		     "-o /tmp/ew_t_storm.json 2>/dev/null", EW_BIN), 0);
 	EXPECT_EQ(sh("python3 %s/harness/tests/check_json.py storm /tmp/ew_t_storm.json", EW_TOP), 0);
 	unlink("/tmp/ew_t_storm.json");
