@@ -33,7 +33,7 @@ static void usage(FILE *f)
 		"      --interval-us US    polling interval of proc-poll, kill0-poll (1000)\n"
 		"      --no-bpf            run without the BPF tracer\n"
 		"      --no-floor          skip the floor and perturbation measurements\n"
-		"      --perturb-rounds K  interleaved tracer on/off slice pairs (default 8)\n"
+		"      --perturb-rounds K  interleaved tracer on/off slice pairs (default 12)\n"
 		"      --note TEXT         free text stored in the JSON (e.g. machine load)\n"
 		"      --guest             inside a throwaway VM: allow the reuse scenario\n"
 		"      --large-n N --large-mechanisms LIST\n"

@@ -63,7 +63,7 @@ void ew_opts_default(struct ew_opts *o)
 	o->heavy_n = 8;
 	o->heavy_rounds = 2;
 	o->interval_us = 1000;
-	o->perturb_rounds = 8;
+	o->perturb_rounds = 12;
 	o->perturb_ms = 250;
 	o->reuse_pid_max = 1000;
 	o->out = "-";
@@ -643,9 +643,19 @@ static void join(struct cellrun *cr)
 		}
 		if (ev->t[EW_T_EXIT]) {
 			uint64_t st[EW_S_NR];
+			struct ew_event split = *ev;
 
+			/*
+			 * a poller is woken by its timer, which may fire in an
+			 * interrupt while the exiting child is current: no wake
+			 */
+			if (cr->w.ops->flags & EW_POLLS) {
+				if (split.t[EW_T_NOTIFY] == split.t[EW_T_WAKE])
+					split.t[EW_T_NOTIFY] = 0;
+				split.t[EW_T_WAKE] = split.t[EW_T_RUN] = 0;
+			}
 			ew_samples_add(&lat[EW_L_EXIT_TO_USER], n->t_user - ev->t[EW_T_EXIT]);
-			ew_stage_split(ev, n->t_user, st);
+			ew_stage_split(&split, n->t_user, st);
 			for (int s = 0; s < EW_S_NR; s++)
 				stage_sum[s] += st[s];
 			e2u_sum += n->t_user - ev->t[EW_T_EXIT];
