@@ -33,7 +33,7 @@ static void usage(FILE *f)
 		"      --interval-us US    polling interval of proc-poll, kill0-poll (1000)\n"
 		"      --no-bpf            run without the BPF tracer\n"
 		"      --no-floor          skip the floor and perturbation measurements\n"
-		"      --perturb-rounds K  interleaved tracer on/off slice pairs (default 12)\n"
+		"      --perturb-rounds K  interleaved 100 ms tracer on/off slice pairs (default 24)\n"
 		"      --note TEXT         free text stored in the JSON (e.g. machine load)\n"
 		"      --guest             inside a throwaway VM: allow the reuse scenario\n"
 		"      --large-n N --large-mechanisms LIST\n"
@@ -228,8 +228,8 @@ static int cmd_run(int argc, char **argv)
 			o.no_floor = 1;
 			break;
 		case O_PERTURB:
-			if (parse_int(optarg, 1, 32, &o.perturb_rounds))
-				return bad("--perturb-rounds", optarg, "want 1..32");
+			if (parse_int(optarg, 1, 64, &o.perturb_rounds))
+				return bad("--perturb-rounds", optarg, "want 1..64");
 			break;
 		case O_NOTE:
 			o.note = optarg;

@@ -71,7 +71,7 @@ static int drop_cb(void *ctx, const struct ew_event *ev)
 
 void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_opts *o)
 {
-	int n = o->perturb_rounds < 32 ? o->perturb_rounds : 32;
+	int n = o->perturb_rounds < 64 ? o->perturb_rounds : 64;
 
 	pipe_pingpong(&f->pipe_one_way, 20000);
 	f->fork_exit_reap_per_s = ew_fork_exit_reap_rate(1000);
@@ -103,9 +103,17 @@ void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_o
 
 		memcpy(a, f->traced_per_s, sizeof(a));
 		memcpy(b, f->untraced_per_s, sizeof(b));
+		double pr[64];
+		int np = 0;
+
 		f->traced_median = ew_median_double(a, f->perturb_n);
 		f->untraced_median = ew_median_double(b, f->perturb_n);
-		f->perturb_ratio = f->untraced_median ? f->traced_median / f->untraced_median : 0;
+		f->ratio_of_medians = f->untraced_median ? f->traced_median / f->untraced_median : 0;
+		/* paired: each traced slice against the untraced slice beside it */
+		for (int i = 0; i < f->perturb_n; i++)
+			if (f->untraced_per_s[i] > 0)
+				pr[np++] = f->traced_per_s[i] / f->untraced_per_s[i];
+		f->perturb_ratio = ew_median_double(pr, np);
 		f->perturb_done = 1;
 	}
 }

@@ -202,8 +202,9 @@ def build(d, plots, outdir, matrix_path, sc=None):
     else:
         items.append("floor not measured")
     if pt["measured"]:
-        items.append("tracer perturbation: fork+exit+reap %.0f /s traced vs %.0f /s untraced (medians of %d interleaved %d ms slices): ratio %.3f" % (
-            pt["traced_median_per_s"], pt["untraced_median_per_s"], len(pt["traced_per_s"]), pt["slice_ms"], pt["ratio"]))
+        items.append("tracer perturbation: fork+exit+reap %.0f /s traced vs %.0f /s untraced (medians of %d interleaved %d ms slices, ratio %.3f); median of the paired slice ratios %.3f (the target's figure)" % (
+            pt["traced_median_per_s"], pt["untraced_median_per_s"], len(pt["traced_per_s"]), pt["slice_ms"],
+            pt.get("ratio_of_medians", 0), pt["ratio"]))
     else:
         items.append("tracer perturbation not measured: %s" % (pt.get("reason") or "-"))
     sections.append(("Floor and observer perturbation", [("list", items)]))

@@ -63,8 +63,8 @@ void ew_opts_default(struct ew_opts *o)
 	o->heavy_n = 8;
 	o->heavy_rounds = 2;
 	o->interval_us = 1000;
-	o->perturb_rounds = 12;
-	o->perturb_ms = 250;
+	o->perturb_rounds = 24;
+	o->perturb_ms = 100;
 	o->reuse_pid_max = 1000;
 	o->out = "-";
 }
@@ -1099,7 +1099,7 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 		json_target(j, "observer_perturbation",
 			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)",
 			    fl->perturb_ratio, "ratio", fl->perturb_ratio >= 0.98,
-			    "median of interleaved slices, traced / untraced");
+			    "median over interleaved slice pairs (ABBA) of traced / untraced rate");
 	else
 		json_target(j, "observer_perturbation",
 			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)", NAN,
@@ -1357,6 +1357,7 @@ int ew_run(struct ew_opts *o)
 		ew_json_end_arr(&j);
 		ew_json_dbl(&j, "traced_median_per_s", floor_.traced_median);
 		ew_json_dbl(&j, "untraced_median_per_s", floor_.untraced_median);
+		ew_json_dbl(&j, "ratio_of_medians", floor_.ratio_of_medians);
 		ew_json_dbl(&j, "ratio", floor_.perturb_ratio);
 	}
 	ew_json_end_obj(&j);

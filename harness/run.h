@@ -96,7 +96,8 @@ struct ew_floor {
 	char perturb_reason[160];
 	double traced_per_s[64], untraced_per_s[64];
 	int perturb_n;
-	double traced_median, untraced_median, perturb_ratio;
+	double traced_median, untraced_median, ratio_of_medians;
+	double perturb_ratio;	/* median of the paired slice ratios */
 };
 
 extern volatile sig_atomic_t ew_interrupted;
