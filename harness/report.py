@@ -67,7 +67,7 @@ def plot_all(d, outdir, sc=None):
             else "kill() -> watcher knows (user-space stamps only)"
         body = ['set title "Exit notification latency, one child killed at a time (burst N=1), %s"' % what,
                 'set xlabel "latency (microseconds, log scale)"', 'set ylabel "fraction of exits (CDF)"',
-                "set logscale x", "set grid", "set key bottom right", "set yrange [0:1]",
+                "set logscale x", "set grid", "set key bottom right", "set yrange [0:1]", 'set format x "%g"',
                 "plot " + ", ".join('"%s" using 1:2 with lines lw 2 lc rgb "%s" title "%s"' % (fn, COLORS[MECH_ORDER.index(t)], t) for fn, t in files)]
         plots.append(("latency_cdf", "Latency CDF per mechanism (burst, N=1)", body))
     # 2. latency p50 vs N ; 3. CPU per exit vs N
@@ -90,13 +90,13 @@ def plot_all(d, outdir, sc=None):
                     "exit -> watcher knows" if src["tracer"]["enabled"] else "kill() -> watcher knows", spawn_note),
                 'set xlabel "children killed at once, N (log scale)"',
                 'set ylabel "median latency (microseconds, log scale)"',
-                "set logscale xy", "set grid", "set key outside right",
+                "set logscale xy", "set grid", "set key outside right", 'set format y "%.0f"', 'set format x "%.0f"',
                 "plot " + ", ".join('"%s" using 1:2 with linespoints lw 2 pt 7 lc rgb "%s" title "%s"' % (fn, COLORS[MECH_ORDER.index(t)], t) for fn, t in lfiles)]
         plots.append(("latency_vs_n", "Median latency vs N", body))
         body = ['set title "Watcher CPU time per exit vs burst size N%s"' % spawn_note,
                 'set xlabel "children killed at once, N (log scale)"',
                 'set ylabel "watcher thread CPU per exit (microseconds, log scale)"',
-                "set logscale xy", "set grid", "set key outside right",
+                "set logscale xy", "set grid", "set key outside right", 'set format y "%g"', 'set format x "%.0f"',
                 "plot " + ", ".join('"%s" using 1:3 with linespoints lw 2 pt 7 lc rgb "%s" title "%s"' % (fn, COLORS[MECH_ORDER.index(t)], t) for fn, t in lfiles)]
         plots.append(("cpu_vs_n", "Watcher CPU per exit vs N", body))
     # 4. stage breakdown, burst N=1
