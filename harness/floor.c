@@ -45,13 +45,24 @@ static void pipe_pingpong(struct ew_summary *out, int iters)
 	ew_samples_free(&s);
 }
 
+static double rate_and_iters(int ms, struct ew_samples *iters);
+
 double ew_fork_exit_reap_rate(int ms)
+{
+	return rate_and_iters(ms, NULL);
+}
+
+/* fork+exit+reap for ms; each iteration's duration into iters if given */
+static double rate_and_iters(int ms, struct ew_samples *iters)
 {
 	uint64_t t0 = ew_now_ns(), end = t0 + (uint64_t)ms * 1000000ULL, t = t0;
 	long n = 0;
 
 	do {
-		pid_t pid = fork();
+		pid_t pid;
+
+		t = ew_now_ns();
+		pid = fork();
 
 		if (pid == 0)
 			_exit(0);
@@ -59,6 +70,8 @@ double ew_fork_exit_reap_rate(int ms)
 			break;
 		waitpid(pid, NULL, 0);
 		n++;
+		if (iters)
+			ew_samples_add(iters, ew_now_ns() - t);
 		t = ew_now_ns();
 	} while (t < end && !ew_interrupted);
 	return n / ((t - t0) / 1e9);
@@ -72,6 +85,7 @@ static int drop_cb(void *ctx, const struct ew_event *ev)
 void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_opts *o)
 {
 	int n = o->perturb_rounds < 64 ? o->perturb_rounds : 64;
+	struct ew_samples it_on = { 0 }, it_off = { 0 };
 
 	pipe_pingpong(&f->pipe_one_way, 20000);
 	f->fork_exit_reap_per_s = ew_fork_exit_reap_rate(1000);
@@ -90,9 +104,9 @@ void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_o
 			else
 				ew_tracer_detach(t);
 			if (traced)
-				f->traced_per_s[i] = ew_fork_exit_reap_rate(o->perturb_ms);
+				f->traced_per_s[i] = rate_and_iters(o->perturb_ms, &it_on);
 			else
-				f->untraced_per_s[i] = ew_fork_exit_reap_rate(o->perturb_ms);
+				f->untraced_per_s[i] = rate_and_iters(o->perturb_ms, &it_off);
 			ew_tracer_poll(t, 0, drop_cb, NULL);
 		}
 		f->perturb_n = i + 1;
@@ -114,6 +128,12 @@ void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_o
 			if (f->untraced_per_s[i] > 0)
 				pr[np++] = f->traced_per_s[i] / f->untraced_per_s[i];
 		f->perturb_ratio = ew_median_double(pr, np);
+		f->iter_traced = ew_summarize(&it_on);
+		f->iter_untraced = ew_summarize(&it_off);
+		if (f->iter_traced.p50)
+			f->iter_ratio = (double)f->iter_untraced.p50 / (double)f->iter_traced.p50;
 		f->perturb_done = 1;
 	}
+	ew_samples_free(&it_on);
+	ew_samples_free(&it_off);
 }

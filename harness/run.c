@@ -1095,12 +1095,15 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 
 	ew_json_arr(j, "targets");
 	/* 1. perturbation */
-	if (fl->perturb_done)
+	if (fl->perturb_done) {
+		snprintf(note, sizeof(note), "median over %d interleaved slice pairs (ABBA) of traced / untraced rate; "
+			 "per-iteration medians: %.0f us untraced, %.0f us traced (ratio %.3f)", fl->perturb_n,
+			 fl->iter_untraced.p50 / 1e3, fl->iter_traced.p50 / 1e3, fl->iter_ratio);
 		json_target(j, "observer_perturbation",
 			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)",
-			    fl->perturb_ratio, "ratio", fl->perturb_ratio >= 0.98,
-			    "median over interleaved slice pairs (ABBA) of traced / untraced rate");
-	else
+			    fl->perturb_ratio, "ratio", fl->perturb_ratio >= 0.98, note);
+	}
+	if (!fl->perturb_done)
 		json_target(j, "observer_perturbation",
 			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)", NAN,
 			    "ratio", -1, fl->perturb_reason[0] ? fl->perturb_reason : "not measured");
@@ -1359,6 +1362,9 @@ int ew_run(struct ew_opts *o)
 		ew_json_dbl(&j, "untraced_median_per_s", floor_.untraced_median);
 		ew_json_dbl(&j, "ratio_of_medians", floor_.ratio_of_medians);
 		ew_json_dbl(&j, "ratio", floor_.perturb_ratio);
+		json_summary(&j, "iteration_traced_ns", &floor_.iter_traced);
+		json_summary(&j, "iteration_untraced_ns", &floor_.iter_untraced);
+		ew_json_dbl(&j, "iteration_median_ratio", floor_.iter_ratio);
 	}
 	ew_json_end_obj(&j);
 	ew_json_arr(&j, "mechanisms");

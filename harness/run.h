@@ -98,6 +98,8 @@ struct ew_floor {
 	int perturb_n;
 	double traced_median, untraced_median, ratio_of_medians;
 	double perturb_ratio;	/* median of the paired slice ratios */
+	struct ew_summary iter_traced, iter_untraced;	/* one fork+exit+reap, ns */
+	double iter_ratio;	/* untraced p50 / traced p50 iteration time */
 };
 
 extern volatile sig_atomic_t ew_interrupted;
