@@ -275,6 +275,20 @@ def build(d, plots, outdir, matrix_path, sc=None):
                    "into the next one. " + (t.get("exit_tracepoint_placement", "") if t["enabled"] else "")),
             ("table", (head, rows))]))
 
+    bench = os.path.join(os.path.dirname(matrix_path), "bench", "bench.json")
+    if os.path.exists(bench):
+        with open(bench) as f:
+            b = json.load(f)
+        rows = []
+        for x in b.get("benchmarks", []):
+            if x.get("error_occurred"):
+                rows.append([x["name"], "-", "-", "-", x.get("error_message", "")])
+            else:
+                rows.append([x["name"], "%.0f" % x["real_time"], "%.0f" % x["cpu_time"], x["time_unit"], ""])
+        ctx = b.get("context", {})
+        sections.append(("Micro-benchmarks (make bench, %s)" % ctx.get("date", "?"), [
+            ("md", "From %s: Google Benchmark through the C shim; not re-run by make report." % os.path.relpath(bench, os.path.dirname(os.path.dirname(matrix_path)))),
+            ("table", (["benchmark", "real time", "CPU time", "unit", "skipped because"], rows))]))
     if os.path.exists(matrix_path):
         with open(matrix_path) as f:
             sections.append(("Conformance matrix (from make check)", [("raw_md", f.read())]))
