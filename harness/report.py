@@ -167,6 +167,25 @@ def build(d, plots, outdir, matrix_path, sc=None):
     else:
         desc.append("BPF tracer: OFF (%s). Only user-space latencies (kill() or the child's last stamp -> notice)." % t["reason"])
     sections.append(("Machine and kernel", [("list", desc)]))
+    before = t.get("exit_tp_before_exit_mm") if t["enabled"] else None
+    sections.append(("What the kernel lets the observer measure", [
+        ("table", (["boundary", "how", "this kernel", "6.1"], [
+            ["SIGKILL generated", "tp signal_generate", "yes", "yes"],
+            ["exit begins", "tp sys_enter (exit_group) or signal_deliver (SIGKILL)", "yes", "yes"],
+            ["t_exit", "tp sched_process_exit, group's last thread (signal->live == 0)",
+             "before exit_mm (6.16+)" if before == 1 else "after exit_mm" if before == 0 else "?",
+             "after exit_mm and acct_process"],
+            ["mm teardown start / end", "first tp mmap_lock_start_locking of the exiting task (exit_mm takes it) / tp exit_mmap",
+             "yes" if t.get("mm_tracepoints") else "no", "yes (enabling mmap_lock tracepoints on 6.1 also formats a memcg path per lock: check perturbation)"],
+            ["notify", "fentry do_notify_parent (optional), else the first of SIGCHLD generated and the first watcher wake",
+             "fentry" if t.get("stage_programs") else "fallback (no fentry here)", "same"],
+            ["t_wake", "tp sched_waking, current in the exiting group, p a watcher thread", "yes", "yes"],
+            ["t_run", "tp sched_switch, next == that watcher", "yes", "yes"],
+            ["t_reap", "fentry release_task (optional)", "yes" if t.get("stage_programs") else "no", "if fentry works"],
+        ])),
+        ("md", "On this kernel exit->wake includes mm teardown; on 6.1 mm teardown happens before t_exit and shows up in "
+               "begin_to_exit instead, so exit->wake figures of the two kernels are not comparable without the stages." if before == 1 else
+               "mm teardown happens before t_exit here and shows up in begin_to_exit.")]))
 
     targets = [dict(t2) for t2 in d["targets"]]
     if sc:
