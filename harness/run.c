@@ -541,6 +541,33 @@ static int round_stagger(struct cellrun *cr, int n, int round)
 	return wait_notices(cr, base + (cr->nkids - first), 3000 + cr->opts->stagger_ms);
 }
 
+/*
+ * reuse: a helper process (not our child's sibling in wait terms: it reaps
+ * its own) forks and reaps short-lived fillers for ms, so that with a low
+ * pid_max the pids of the children just killed come back to life.
+ */
+static pid_t start_recycler(int ms)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		uint64_t end = ew_now_ns() + (uint64_t)ms * 1000000ULL;
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+		sigaction(SIGCHLD, &dfl, NULL);
+		while (ew_now_ns() < end) {
+			pid_t f = fork();
+
+			if (f == 0)
+				_exit(0);
+			if (f > 0)
+				waitpid(f, NULL, 0);
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
 /* ---- joining and statistics ---- */
 
 #define HBITS 16
@@ -735,11 +762,10 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 		snprintf(c->reason, sizeof(c->reason), "%s", why);
 		return 0;
 	}
-	if (c->scenario == EW_SC_REUSE) {
+	if (c->scenario == EW_SC_REUSE && !o->guest) {
 		c->skipped = 1;
 		snprintf(c->reason, sizeof(c->reason), "%s",
-			 o->guest ? "reuse: not implemented in this build"
-				  : "reuse needs pid_max lowered, a system-wide setting: it runs only inside the guest VM (--guest)");
+			 "reuse needs pid_max lowered, a system-wide setting: it runs only inside the guest VM (--guest)");
 		return 0;
 	}
 	cr.caplog = c->scenario == EW_SC_CHURN ? 400000 : (size_t)c->n * (size_t)o->max_rounds + 1024;
@@ -798,6 +824,68 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 			c->rounds++;
 			(void)t0;
 			sweep_events(&cr, kids0);
+		}
+		break;
+	}
+	case EW_SC_REUSE: {
+		char old[32] = "";
+		FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+
+		if (f) {
+			if (!fgets(old, sizeof(old), f))
+				old[0] = 0;
+			fclose(f);
+		}
+		f = getenv("EXITWATCH_KEEP_PID_MAX") ? NULL : fopen("/proc/sys/kernel/pid_max", "w");
+		if (f) {
+			fprintf(f, "%d\n", o->reuse_pid_max);
+			fclose(f);
+		}
+		for (int i = 0; i < 3 && !ew_interrupted && r >= 0; i++) {
+			size_t kids0 = cr.nkids;
+			pid_t rec;
+
+			vm_stacks(&cr, c->n);
+			r = 0;
+			{
+				/* like a burst, with pids recycled right after the kill */
+				size_t first = cr.nkids, base = nlog_now(&cr);
+				pid_t pgid = 0;
+				uint64_t t;
+
+				atomic_store(&cr.shm->ready, 0);
+				for (int k = 0; k < c->n && r >= 0; k++) {
+					r = spawn(&cr, K_PAUSE, i, pgid);
+					if (r > 0 && !pgid)
+						pgid = r;
+				}
+				if (r < 0)
+					break;
+				if (c->ops->added)
+					c->ops->added(&cr.w);
+				wait_ready(&cr, (int)(cr.nkids - first));
+				t = ew_now_ns();
+				for (size_t k = first; k < cr.nkids; k++)
+					cr.kids[k].t_trigger = t;
+				kill(-pgid, SIGKILL);
+				rec = start_recycler(500);
+				r = wait_notices(&cr, base + (cr.nkids - first), 2000);
+				if (rec > 0) {
+					kill(rec, SIGKILL);
+					waitpid(rec, NULL, 0);
+				}
+			}
+			c->rounds++;
+			sweep_events(&cr, kids0);
+			if (r == -ETIMEDOUT)
+				r = 0;
+		}
+		if (old[0] && !getenv("EXITWATCH_KEEP_PID_MAX")) {
+			f = fopen("/proc/sys/kernel/pid_max", "w");
+			if (f) {
+				fputs(old, f);
+				fclose(f);
+			}
 		}
 		break;
 	}
