@@ -310,7 +310,8 @@ def build(d, plots, outdir, matrix_path, sc=None):
             ("table", (["benchmark", "real time", "CPU time", "unit", "skipped because"], rows))]))
     if os.path.exists(matrix_path):
         with open(matrix_path) as f:
-            sections.append(("Conformance matrix (from make check)", [("raw_md", f.read())]))
+            when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(matrix_path)))
+            sections.append(("Conformance matrix (from make check, written %s)" % when, [("raw_md", f.read())]))
     else:
         sections.append(("Conformance matrix", [("md", "Not run: %s does not exist (`make check` writes it)." % os.path.relpath(matrix_path, os.path.dirname(os.path.abspath(outdir))) )]))
     return sections
@@ -343,6 +344,10 @@ def md_to_html_min(text):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if all(set(c) <= set("-: ") for c in cells):
                 continue
+            if table and len(cells) > len(table[0]):
+                # a '|' inside the first cell (e.g. "IN|HUP"): glue it back
+                k = len(cells) - len(table[0])
+                cells = ["|".join(cells[:k + 1])] + cells[k + 1:]
             table.append(cells)
             continue
         if table:
