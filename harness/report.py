@@ -105,12 +105,11 @@ def plot_all(d, outdir, sc=None):
         fn = "stages.dat"
         st = sorted(st, key=lambda r: MECH_ORDER.index(r["mechanism"]))
         with open(os.path.join(outdir, fn), "w") as f:
-            f.write("mechanism " + " ".join(s for s, _ in STAGES) + "\n")
             for r in st:
                 f.write(r["mechanism"] + " " + " ".join("%g" % (r["stages_mean_ns"].get(s, 0) / 1e3) for s, _ in STAGES) + "\n")
         cols = ", ".join("'' using %d title \"%s\"" % (i + 2, t) for i, (_, t) in enumerate(STAGES[1:], start=1))
-        body = ['set title "Where exit -> watcher-knows goes: mean per stage (burst N=1)"',
-                'set ylabel "mean time (microseconds)"', 'set xlabel "mechanism"',
+        body = ['set title "Where the time from sched_process_exit to the watcher knowing goes (one child killed at a time, mean)"',
+                'set ylabel "mean time per exit (microseconds)"',
                 "set style data histograms", "set style histogram rowstacked", "set style fill solid 0.85 border -1",
                 "set boxwidth 0.7", "set key below", "set grid y", "set xtics rotate by -30",
                 'plot "%s" using 2:xtic(1) title "%s", %s' % (fn, STAGES[0][1], cols)]
