@@ -126,9 +126,9 @@ static int cmd_run(int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		len += strlen(argv[i]) + 1;
 	o.argv_line = calloc(1, len + 16);
-	strcpy(o.argv_line, "exitwatch");
 	for (int i = 0; i < argc; i++) {
-		strcat(o.argv_line, " ");
+		if (i)
+			strcat(o.argv_line, " ");
 		strcat(o.argv_line, argv[i]);
 	}
 	optind = 1;
@@ -313,10 +313,14 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	if (!strcmp(argv[1], "run"))
+	if (!strcmp(argv[1], "run")) {
+		argv[1] = "exitwatch run";	/* getopt's messages */
 		return cmd_run(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "trace"))
+	}
+	if (!strcmp(argv[1], "trace")) {
+		argv[1] = "exitwatch trace";
 		return ew_trace_main(argc - 1, argv + 1);
+	}
 	if (!strcmp(argv[1], "list"))
 		return cmd_list();
 	if (!strcmp(argv[1], "compare")) {
