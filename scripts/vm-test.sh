@@ -64,8 +64,10 @@ echo "EXITWATCH: guest $(uname -r) up, $(nproc) cpus"
 uname -r >/out/kernel.txt
 cat /proc/version >/out/version.txt
 cmd=$(cat /proc/cmdline)
-# scripts/pipeline-selftest.sh: a guest that never finishes
+# scripts/pipeline-selftest.sh: a guest that never finishes, and one whose
+# init exits (the kernel panics: "Attempted to kill init!")
 case "$cmd" in *exitwatch.hang*) while :; do sleep 1; done ;; esac
+case "$cmd" in *exitwatch.panic*) exit 1 ;; esac
 case "$cmd" in *exitwatch.only=*) only=${cmd##*exitwatch.only=}; only=${only%% *} ;; *) only= ;; esac
 if [ -n "$only" ]; then
 	mkdir /tests-only
