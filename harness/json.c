@@ -9,6 +9,7 @@ void ew_json_init(struct ew_json *j, FILE *f)
 	j->f = f;
 	j->depth = 0;
 	j->first[0] = 1;
+	j->inline_[0] = 0;
 }
 
 static void put_string(FILE *f, const char *s)
@@ -34,9 +35,9 @@ static void put_string(FILE *f, const char *s)
 static void prefix(struct ew_json *j, const char *key)
 {
 	if (!j->first[j->depth])
-		fputc(',', j->f);
+		fputs(j->inline_[j->depth] ? ", " : ",", j->f);
 	j->first[j->depth] = 0;
-	if (j->depth) {
+	if (j->depth && !j->inline_[j->depth]) {
 		fputc('\n', j->f);
 		for (int i = 0; i < j->depth; i++)
 			fputs("  ", j->f);
@@ -47,22 +48,23 @@ static void prefix(struct ew_json *j, const char *key)
 	}
 }
 
-static void open_(struct ew_json *j, const char *key, char c)
+static void open_(struct ew_json *j, const char *key, char c, int inl)
 {
 	prefix(j, key);
 	fputc(c, j->f);
 	if (j->depth < EW_JSON_DEPTH - 1)
 		j->depth++;
 	j->first[j->depth] = 1;
+	j->inline_[j->depth] = inl;
 }
 
 static void close_(struct ew_json *j, char c)
 {
-	int empty = j->first[j->depth];
+	int empty = j->first[j->depth], inl = j->inline_[j->depth];
 
 	if (j->depth)
 		j->depth--;
-	if (!empty) {
+	if (!empty && !inl) {
 		fputc('\n', j->f);
 		for (int i = 0; i < j->depth; i++)
 			fputs("  ", j->f);
@@ -72,8 +74,9 @@ static void close_(struct ew_json *j, char c)
 		fputc('\n', j->f);
 }
 
-void ew_json_obj(struct ew_json *j, const char *key) { open_(j, key, '{'); }
-void ew_json_arr(struct ew_json *j, const char *key) { open_(j, key, '['); }
+void ew_json_obj(struct ew_json *j, const char *key) { open_(j, key, '{', 0); }
+void ew_json_arr(struct ew_json *j, const char *key) { open_(j, key, '[', 0); }
+void ew_json_arr_inline(struct ew_json *j, const char *key) { open_(j, key, '[', 1); }
 void ew_json_end_obj(struct ew_json *j) { close_(j, '}'); }
 void ew_json_end_arr(struct ew_json *j) { close_(j, ']'); }
 

@@ -12,12 +12,15 @@ struct ew_json {
 	FILE *f;
 	int depth;
 	int first[EW_JSON_DEPTH];	/* nothing written yet at this level */
+	int inline_[EW_JSON_DEPTH];	/* an array of scalars on one line */
 };
 
 void ew_json_init(struct ew_json *j, FILE *f);
 /* key is NULL inside arrays and for the top level */
 void ew_json_obj(struct ew_json *j, const char *key);
 void ew_json_arr(struct ew_json *j, const char *key);
+/* an array of scalars written on one line */
+void ew_json_arr_inline(struct ew_json *j, const char *key);
 void ew_json_end_obj(struct ew_json *j);
 void ew_json_end_arr(struct ew_json *j);
 void ew_json_str(struct ew_json *j, const char *key, const char *v);

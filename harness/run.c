@@ -1078,7 +1078,7 @@ static void json_cell(struct ew_json *j, const struct ew_cell *c)
 		ew_json_dbl(j, "exit_to_user_mean_ns", c->stage_exit_to_user_mean_ns);
 	}
 	ew_json_str(j, "cdf_metric", ew_lat_name(c->cdf_metric));
-	ew_json_arr(j, "cdf_ns");
+	ew_json_arr_inline(j, "cdf_ns");
 	for (int q = 0; q < EW_CDF_POINTS; q++)
 		ew_json_u64(j, NULL, c->cdf_ns[q]);
 	ew_json_end_arr(j);
@@ -1090,7 +1090,7 @@ static void json_cell(struct ew_json *j, const struct ew_cell *c)
 			for (int s = 0; s < EW_HIST_SLOTS; s++)
 				if (c->hist[h].slots[s])
 					last = s;
-			ew_json_arr(j, ew_hist_name(h));
+			ew_json_arr_inline(j, ew_hist_name(h));
 			for (int s = 0; s <= last; s++)
 				ew_json_u64(j, NULL, c->hist[h].slots[s]);
 			ew_json_end_arr(j);
@@ -1438,11 +1438,11 @@ int ew_run(struct ew_opts *o)
 	ew_json_str(&j, "reason", floor_.perturb_reason);
 	if (floor_.perturb_done) {
 		ew_json_u64(&j, "slice_ms", o->perturb_ms);
-		ew_json_arr(&j, "traced_per_s");
+		ew_json_arr_inline(&j, "traced_per_s");
 		for (int i = 0; i < floor_.perturb_n; i++)
 			ew_json_dbl(&j, NULL, floor_.traced_per_s[i]);
 		ew_json_end_arr(&j);
-		ew_json_arr(&j, "untraced_per_s");
+		ew_json_arr_inline(&j, "untraced_per_s");
 		for (int i = 0; i < floor_.perturb_n; i++)
 			ew_json_dbl(&j, NULL, floor_.untraced_per_s[i]);
 		ew_json_end_arr(&j);

@@ -130,6 +130,10 @@ TEST(json_writer_escapes_and_nests)
 	ew_json_u64(&j, NULL, 1);
 	ew_json_dbl(&j, NULL, 0.0 / 0.0);
 	ew_json_end_arr(&j);
+	ew_json_arr_inline(&j, "b");
+	ew_json_u64(&j, NULL, 1);
+	ew_json_u64(&j, NULL, 2);
+	ew_json_end_arr(&j);
 	ew_json_obj(&j, "empty");
 	ew_json_end_obj(&j);
 	ew_json_end_obj(&j);
@@ -137,5 +141,6 @@ TEST(json_writer_escapes_and_nests)
 	EXPECT_TRUE(strstr(buf, "\"s\": \"a\\\"b\\\\c\\n\"") != NULL);
 	EXPECT_TRUE(strstr(buf, "null") != NULL);
 	EXPECT_TRUE(strstr(buf, "\"empty\": {}") != NULL);
+	EXPECT_TRUE(strstr(buf, "\"b\": [1, 2]") != NULL);
 	free(buf);
 }
