@@ -7,70 +7,18 @@
  */
 #include "ktap.h"
 #include "pidfd_uapi.h"
-#include <poll.h>
-#include <sys/mman.h>
-#include <bpf/libbpf.h>
-#include <bpf/bpf.h>
+#include "ew_test.h"
+#include "ew_bpf.h"
 #include "exit_wake.h"
 #include "exit_wake.skel.h"
 
 #define ROUNDS 25
 
-static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN && getenv("KTAP_VERBOSE"))
-		return vfprintf(stdout, fmt, ap);
-	return 0;
-}
-
-/* state of a task from /proc/<pid>/stat, or 0 */
-static char task_state(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
-static struct exit_wake_bpf *load_or_skip(pid_t watcher)
-{
-	struct exit_wake_bpf *skel;
-	int err;
-
-	libbpf_set_print(silent_print);
-	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		SKIP("kernel has no BTF (/sys/kernel/btf/vmlinux): tp_btf programs cannot load");
-	skel = exit_wake_bpf__open();
-	if (!skel)
-		SKIP("cannot open BPF object: %s", strerror(errno));
-	skel->rodata->watcher_tid = watcher;
-	err = exit_wake_bpf__load(skel);
-	if (err) {
-		exit_wake_bpf__destroy(skel);
-		SKIP("cannot load BPF programs (%s): not root, or no BPF", strerror(-err));
-	}
-	err = exit_wake_bpf__attach(skel);
-	if (err) {
-		exit_wake_bpf__destroy(skel);
-		SKIP("cannot attach tp_btf programs: %s", strerror(-err));
-	}
-	return skel;
-}
-
 TEST(exit_wakes_pidfd_poller_once_from_exiting_task)
 {
-	struct exit_wake_bpf *skel = load_or_skip(gettid());
+	pid_t watcher = gettid();
+	struct exit_wake_bpf *skel =
+		EW_BPF_LOAD(exit_wake_bpf, { skel->rodata->watcher_tid = watcher; });
 	volatile int *polling;
 	int map_fd, i;
 
@@ -90,7 +38,7 @@ TEST(exit_wakes_pidfd_poller_once_from_exiting_task)
 		ASSERT_GE(pid, 0);
 		if (pid == 0) {
 			/* exit only once the parent sleeps in poll() */
-			while (!*polling || task_state(parent) != 'S')
+			while (!*polling || ew_task_state(parent) != 'S')
 				usleep(200);
 			_exit(i & 0x7f);
 		}

@@ -6,36 +6,23 @@
  */
 #include "ktap.h"
 #include "pidfd_uapi.h"
-#include <poll.h>
+#include "ew_test.h"
 
-/* A child that blocks until its pipe is written or closed, then exits. */
+/* a blocked child (ew_spawn_blocked) or the end of the test */
 static pid_t spawn_blocked(int *pidfd, int *go_fd, int code)
 {
-	int p[2];
-	pid_t pid;
-	char c;
+	pid_t pid = ew_spawn_blocked(pidfd, go_fd, code);
 
-	ASSERT_OK(pipe2(p, O_CLOEXEC));
-	pid = ew_fork_pidfd(pidfd, 0, SIGCHLD);
 	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		close(p[1]);
-		if (read(p[0], &c, 1) < 0)
-			_exit(100);
-		_exit(code);
-	}
-	close(p[0]);
-	*go_fd = p[1];
 	return pid;
 }
 
 static short poll_now(int fd, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int n = poll(&pfd, 1, timeout_ms);
+	short rev = ew_poll(fd, POLLIN, timeout_ms);
 
-	ASSERT_GE(n, 0);
-	return n ? pfd.revents : 0;
+	ASSERT_GE(rev, 0);
+	return rev;
 }
 
 TEST(pidfd_open_rejects_bad_arguments)
