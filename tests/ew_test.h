@@ -188,6 +188,22 @@ static inline short ew_poll(int fd, short events, int timeout_ms)
 	return n ? pfd.revents : 0;
 }
 
+#ifndef __NR_close_range
+#define __NR_close_range 436
+#endif
+
+/*
+ * In a child: close every fd but stdio and keep.  A blocked child must not
+ * hold the write end of another child's go pipe, or closing that pipe
+ * would not wake the other child.
+ */
+static inline void ew_close_all_but(int keep)
+{
+	if (keep > 3)
+		syscall(__NR_close_range, 3, keep - 1, 0);
+	syscall(__NR_close_range, keep + 1, ~0U, 0);
+}
+
 /*
  * A child (through clone3 with CLONE_PIDFD) that exits with "code" once
  * *go_fd is written to or closed.  Returns its pid; *pidfd is set.
@@ -207,7 +223,7 @@ static inline pid_t ew_spawn_blocked(int *pidfd, int *go_fd, int code)
 		return -1;
 	}
 	if (pid == 0) {
-		close(p[1]);
+		ew_close_all_but(p[0]);
 		if (read(p[0], &c, 1) < 0)
 			_exit(100);
 		_exit(code);

@@ -34,7 +34,7 @@ static pid_t spawn_hidden(int *pidfd, int *go, int code, int exit_signal)
 	pid = ew_fork_pidfd(pidfd, CLONE_WAIT_PIDFD, exit_signal);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		close(p[1]);
+		ew_close_all_but(p[0]);
 		ew_wait_byte(p[0]);
 		_exit(code);
 	}
@@ -117,10 +117,10 @@ TEST(generic_waits_reap_other_children_around_hidden_one)
 
 	EW_NEED_F7();
 	hidden = spawn_hidden(&pidfd, &go, 5, SIGCHLD);
-	normal = ew_spawn_blocked(&npidfd, &ngo, 6);
-	ASSERT_GT(normal, 0);
 	close(go);
 	wait_zombie(pidfd);
+	normal = ew_spawn_blocked(&npidfd, &ngo, 6);
+	ASSERT_GT(normal, 0);
 	/* a live normal child: WNOHANG finds nothing to reap, but no ECHILD */
 	EXPECT_EQ(waitpid(-1, &st, WNOHANG), 0);
 	close(ngo);
