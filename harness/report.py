@@ -152,7 +152,7 @@ def build(d, plots, outdir, matrix_path, sc=None):
         "kernel %s (%s), %s, %s CPUs online (%s), %s MB RAM, Debian %s, pid_max %s" % (
             m["kernel_release"], m["kernel_version"], m["arch"], m["cpus_online"], m["cpu_model"],
             m["mem_total_mb"], m["debian_version"], m["pid_max"]),
-        "load average at start: %s; at end: %s" % (m["loadavg_start"], m["loadavg_end"]),
+        "load average at start: %s; at end: %s (the storms raise it themselves: thousands of killed children are runnable at once)" % (m["loadavg_start"], m["loadavg_end"]),
         "note: %s" % (tool.get("note") or "-"),
         "command: `%s` (%.0f s%s)" % (tool["command"], tool["duration_s"],
                                       ", INTERRUPTED: partial results" if tool["interrupted"] else ""),
