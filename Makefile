@@ -91,7 +91,8 @@ check: setup
 	$(Q)$(TOP)/scripts/check.sh
 
 clean:
-	rm -rf $(B)/tests $(B)/bpf $(B)/host $(B)/base/vm $(B)/patched/vm $(B)/debug/vm
+	rm -rf $(B)/tests $(B)/bpf $(B)/host $(B)/base/vm $(B)/patched/vm $(B)/debug/vm \
+		$(B)/exitwatch $(B)/exitwatch-static $(B)/harness-tests $(B)/bench $(B)/pipeline-selftest $(B)/matrix.md
 
 -include harness/harness.mk
 -include bench/bench.mk
