@@ -130,7 +130,9 @@ if [ "$first" -lt "$n" ]; then
 	if [ ! -f "$OBJ/.config" ] || [ "$(cat "$W/config-state" 2>/dev/null || true)" != "$cfghash" ]; then
 		log "configuring $OBJ"
 		"${MK[@]}" tinyconfig >/dev/null
-		(cd "$SRC" && ./scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" "${FRAGMENTS[@]}" >/dev/null)
+		# merge_config.sh reports expected choice overrides on stderr
+		(cd "$SRC" && ./scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" "${FRAGMENTS[@]}") \
+			>"$LOGS/config.log" 2>&1 || { cat "$LOGS/config.log" >&2; die "configuration failed"; }
 		"${MK[@]}" olddefconfig >/dev/null
 		echo "$cfghash" >"$W/config-state"
 	fi
