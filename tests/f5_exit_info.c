@@ -12,6 +12,8 @@
 #include "pidfd_uapi.h"
 #include "ew_test.h"
 #include <sched.h>
+#include <sys/utsname.h>
+#include <bpf/btf.h>
 #include <sys/prctl.h>
 
 /* GET_INFO(EXIT) must report status, and agree with the wait status */
@@ -391,4 +393,49 @@ TEST(exit_info_cgroupid_is_snapshot_at_exit)
 	EXPECT_NE(info.cgroupid, ew_cgroup_id_of(0));
 	EXPECT_EQ(info.exit_code, 12 << 8);
 	close(pidfd);
+}
+
+/*
+ * SPEC F5 for the 6.1 backport: exit info is stored per struct pid, which
+ * may grow by 8 bytes at most.  The 6.1 layout is count, level (4 bytes
+ * each), spinlock_t lock, struct hlist_head tasks[4] and inodes,
+ * wait_queue_head_t wait_pidfd, struct rcu_head rcu, then numbers[]: 96
+ * bytes on x86-64 without lock debugging, more with it, so the 6.1 size
+ * is computed from this kernel's own spinlock_t and wait_queue_head_t
+ * (BTF) and compared with its struct pid.  Upstream kernels lay struct
+ * pid out differently: the bound applies to 6.1 kernels only.
+ */
+static long btf_size_of(struct btf *btf, const char *name, int kind)
+{
+	int id = btf__find_by_name_kind(btf, name, kind);
+
+	return id > 0 ? btf__resolve_size(btf, id) : -1;
+}
+
+TEST(struct_pid_grows_by_at_most_8_bytes_on_6_1)
+{
+	long lock, wq, size, base;
+	struct utsname u;
+	struct btf *btf;
+
+	EW_NEED_F5();
+	ASSERT_OK(uname(&u));
+	if (strncmp(u.release, "6.1.", 4))
+		SKIP("the struct pid size bound is for the 6.1 backport; this is %s", u.release);
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		SKIP("no kernel BTF to read struct pid from");
+	size = btf_size_of(btf, "pid", BTF_KIND_STRUCT);
+	lock = btf_size_of(btf, "spinlock_t", BTF_KIND_TYPEDEF);
+	wq = btf_size_of(btf, "wait_queue_head", BTF_KIND_STRUCT);
+	btf__free(btf);
+	ASSERT_GT(size, 0);
+	ASSERT_GT(lock, 0);
+	ASSERT_GT(wq, 0);
+	base = (8 + lock + 7) / 8 * 8;		/* count, level, lock */
+	base += 4 * 8 + 8;			/* tasks[PIDTYPE_MAX], inodes */
+	base += (wq + 7) / 8 * 8 + 16;		/* wait_pidfd, rcu */
+	TH_LOG("sizeof(struct pid) = %ld bytes; the 6.1 layout with this kernel's locks: %ld",
+	       size, base);
+	EXPECT_LE(size, base + 8);
 }
