@@ -74,9 +74,9 @@ static void run_scenario(enum scenario sc, int leader_act, int thread_act, int c
 	for (i = 0; i < rounds; i++) {
 		struct orchestrator o = { .sc = sc, .watcher = watcher, .skel = skel };
 		struct pidfd_wake_round w;
+		struct pollfd pfd[2];
 		struct ew_group g;
-		int status;
-		short rev;
+		int status, n;
 
 		ASSERT_OK(ew_group_spawn(&g, leader_act, 0, thread_act, code));
 		o.g = &g;
@@ -86,16 +86,23 @@ static void run_scenario(enum scenario sc, int leader_act, int thread_act, int c
 		skel->bss->reaper_tid = 0;
 		__sync_synchronize();
 		skel->bss->target_tgid = g.pid;
+		/* the process pidfd and a PIDFD_THREAD pidfd of the leader */
+		pfd[0] = (struct pollfd){ .fd = g.pidfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = ASSERT_OK(sys_pidfd_open(g.pid, PIDFD_THREAD)),
+					  .events = POLLIN };
 		ASSERT_EQ(pthread_create(&o.thread, NULL, orchestrate, &o), 0);
 		o.armed = 1;
-		rev = ew_poll(g.pidfd, POLLIN, 20000);
+		n = poll(pfd, 2, 20000);
 		ASSERT_EQ(pthread_join(o.thread, NULL), 0);
+		close(pfd[1].fd);
 		__sync_synchronize();
 		skel->bss->target_tgid = 0;
 		__sync_synchronize();
 		memcpy(&w, &skel->bss->wake_round, sizeof(w));
 		ASSERT_TRUE(o.ok);
-		ASSERT_EQ(rev, POLLIN);
+		ASSERT_EQ(n, 2);
+		EXPECT_EQ(pfd[0].revents, POLLIN);
+		EXPECT_EQ(pfd[1].revents, POLLIN);
 		ASSERT_EQ(waitpid(g.pid, &status, 0), g.pid);
 		EXPECT_EQ(status, code << 8);
 		if (w.wakes_by_target != 1 || w.wakes_by_target_before_exit ||
