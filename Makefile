@@ -61,7 +61,7 @@ bpf: $(BPF_OBJS) $(BPF_SKELS)
 TEST_SRCS := $(wildcard tests/f*.c)
 TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 
-$(B)/tests/%: tests/%.c tests/ktap.h include/pidfd_uapi.h $(BPF_SKELS)
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) include/pidfd_uapi.h $(BPF_SKELS)
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $< -o $@ $(TEST_LDFLAGS) $(BPF_LIBS)
