@@ -21,7 +21,11 @@ B="$TOP/build"
 TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 PRISTINE="$B/src/linux-source-6.1"
 W="$B/series-check"
-SRC="$W/linux"
+# src/ and obj/, as in scripts/kernel.sh: with CCACHE_BASEDIR the compiler
+# sees the same relative paths, so states equal to the base or the patched
+# tree hit the cache entries of those builds (and of earlier clones).
+SRC="$W/src"
+export CCACHE_BASEDIR="$B" CCACHE_NOHASHDIR=1
 OBJ="$W/obj"
 VERDICTS="$W/verdicts"
 LOGS="$W/logs"
