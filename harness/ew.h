@@ -103,6 +103,14 @@ int ew_pidset_snapshot(struct ew_pidset *s, pid_t *pids, int *fds, int max);
 void ew_pidset_remove(struct ew_pidset *s, pid_t pid);
 
 /*
+ * The plumbing of the timer pollers (proc-poll, kill0-poll): a pid set in
+ * w->priv sized for w->capacity, filled by .add, freed by .fini.
+ */
+int ew_pollset_init(struct watcher *w);
+int ew_pollset_add(struct watcher *w, pid_t pid, int pidfd);
+void ew_pollset_fini(struct watcher *w);
+
+/*
  * the body of the polling mechanisms: check every pid in the set each
  * interval with dead(); returns notices, 0 after timeout_ms or a signal
  */

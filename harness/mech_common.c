@@ -161,3 +161,26 @@ int ew_poll_scan(struct watcher *w, struct ew_pidset *set, int (*dead)(pid_t pid
 	free(pids);
 	return got;
 }
+
+int ew_pollset_init(struct watcher *w)
+{
+	struct ew_pidset *s = calloc(1, sizeof(*s));
+
+	if (!s || ew_pidset_init(s, w->capacity + 1)) {
+		free(s);
+		return -ENOMEM;
+	}
+	w->priv = s;
+	return 0;
+}
+
+int ew_pollset_add(struct watcher *w, pid_t pid, int pidfd)
+{
+	return ew_pidset_add(w->priv, pid, -1);
+}
+
+void ew_pollset_fini(struct watcher *w)
+{
+	ew_pidset_fini(w->priv);
+	free(w->priv);
+}

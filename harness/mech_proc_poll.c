@@ -22,32 +22,9 @@ static int pr_probe(char *why, size_t len)
 	return 0;
 }
 
-static int pr_init(struct watcher *w)
-{
-	struct ew_pidset *s = calloc(1, sizeof(*s));
-
-	if (!s || ew_pidset_init(s, w->capacity + 1)) {
-		free(s);
-		return -ENOMEM;
-	}
-	w->priv = s;
-	return 0;
-}
-
-static int pr_add(struct watcher *w, pid_t pid, int pidfd)
-{
-	return ew_pidset_add(w->priv, pid, -1);
-}
-
 static int pr_wait(struct watcher *w, struct ew_notice *out, int max, int timeout_ms)
 {
 	return ew_poll_scan(w, w->priv, pr_dead, out, max, timeout_ms);
-}
-
-static void pr_fini(struct watcher *w)
-{
-	ew_pidset_fini(w->priv);
-	free(w->priv);
 }
 
 const struct watcher_ops ew_proc_poll_ops = {
@@ -55,8 +32,8 @@ const struct watcher_ops ew_proc_poll_ops = {
 	.how = "stat(\"/proc/<pid>\") every interval; racy under pid reuse",
 	.flags = EW_AUTOREAP | EW_POLLS,
 	.probe = pr_probe,
-	.init = pr_init,
-	.add = pr_add,
+	.init = ew_pollset_init,
+	.add = ew_pollset_add,
 	.wait = pr_wait,
-	.fini = pr_fini,
+	.fini = ew_pollset_fini,
 };
