@@ -44,8 +44,18 @@ step "conformance matrix" ./scripts/matrix.sh
 echo
 echo "==== make check summary"
 printf '%s\n' "${summary[@]}"
+# KTAP results of this kernel and the two guests, counted once more
+total() { # pattern
+	cat build/host/out/*.tap build/base/vm/out/*.tap build/patched/vm/out/*.tap 2>/dev/null |
+		grep -cE "$1" | tr -d ' '
+}
+ok=$(total '^ok [0-9]+ ')
+skipped=$(total '^ok [0-9]+ .*# SKIP')
+notok=$(total '^not ok [0-9]+ ')
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "make check: FAILED: ${failed[*]}"
+	echo "KTAP: $((ok - skipped)) passed, $notok failed, $skipped skipped"
 	exit 1
 fi
 echo "make check: all steps passed"
+echo "KTAP: $((ok - skipped)) passed, $notok failed, $skipped skipped"
