@@ -34,14 +34,13 @@ static inline pid_t ew_gettid(void)
 	return syscall(SYS_gettid);
 }
 
-/* one-letter state of a task (pid or tid) from /proc/<id>/stat, or 0 */
-static inline char ew_task_state(pid_t id)
+/* one-letter state from a /proc .../stat file, or 0 */
+static inline char ew_stat_state(const char *path)
 {
-	char path[64], buf[512], *p;
+	char buf[512], *p;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", id);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -54,24 +53,22 @@ static inline char ew_task_state(pid_t id)
 	return p && p[1] == ' ' ? p[2] : 0;
 }
 
+/* one-letter state of a task (pid or tid) from /proc/<id>/stat, or 0 */
+static inline char ew_task_state(pid_t id)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", id);
+	return ew_stat_state(path);
+}
+
 /* state of thread tid of process pid, from /proc/<pid>/task/<tid>/stat */
 static inline char ew_thread_state(pid_t pid, pid_t tid)
 {
-	char path[80], buf[512], *p;
-	ssize_t n;
-	int fd;
+	char path[80];
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
+	return ew_stat_state(path);
 }
 
 /*
