@@ -102,6 +102,9 @@ void ew_pidset_fini(struct ew_pidset *s);
 int ew_pidset_snapshot(struct ew_pidset *s, pid_t *pids, int *fds, int max);
 void ew_pidset_remove(struct ew_pidset *s, pid_t pid);
 
+/* .probe of the pidfd mechanisms: pidfd_open() works here (5.3+) */
+int ew_probe_pidfd_open(char *why, size_t len);
+
 /*
  * The plumbing of the timer pollers (proc-poll, kill0-poll): a pid set in
  * w->priv sized for w->capacity, filled by .add, freed by .fini.

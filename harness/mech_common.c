@@ -184,3 +184,15 @@ void ew_pollset_fini(struct watcher *w)
 	ew_pidset_fini(w->priv);
 	free(w->priv);
 }
+
+int ew_probe_pidfd_open(char *why, size_t len)
+{
+	int fd = sys_pidfd_open(getpid(), 0);
+
+	if (fd < 0) {
+		snprintf(why, len, "pidfd_open: %s (needs 5.3+)", strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}

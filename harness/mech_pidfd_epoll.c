@@ -15,18 +15,6 @@ struct pe_priv {
 	int nevs;
 };
 
-static int pe_probe(char *why, size_t len)
-{
-	int fd = sys_pidfd_open(getpid(), 0);
-
-	if (fd < 0) {
-		snprintf(why, len, "pidfd_open: %s (needs 5.3+)", strerror(errno));
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 static int pe_init(struct watcher *w)
 {
 	struct pe_priv *p = calloc(1, sizeof(*p));
@@ -97,7 +85,7 @@ const struct watcher_ops ew_pidfd_epoll_ops = {
 	.name = "pidfd-epoll",
 	.how = "pidfds (CLONE_PIDFD) in one epoll set; EPOLLIN, then waitid(P_PIDFD) reaps",
 	.flags = EW_NEEDS_PIDFD,
-	.probe = pe_probe,
+	.probe = ew_probe_pidfd_open,
 	.init = pe_init,
 	.add = pe_add,
 	.wait = pe_wait,

@@ -17,18 +17,6 @@ struct pp_priv {
 	int cap;
 };
 
-static int pp_probe(char *why, size_t len)
-{
-	int fd = sys_pidfd_open(getpid(), 0);
-
-	if (fd < 0) {
-		snprintf(why, len, "pidfd_open: %s (needs 5.3+)", strerror(errno));
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 static int pp_init(struct watcher *w)
 {
 	struct pp_priv *p = calloc(1, sizeof(*p));
@@ -133,7 +121,7 @@ const struct watcher_ops ew_pidfd_poll_ops = {
 	.name = "pidfd-poll",
 	.how = "poll() on the pidfds (one per child), then waitid(P_PIDFD) reaps",
 	.flags = EW_NEEDS_PIDFD,
-	.probe = pp_probe,
+	.probe = ew_probe_pidfd_open,
 	.init = pp_init,
 	.add = pp_add,
 	.added = pp_added,
