@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include "run.h"
+#include "compare.h"
 
 int ew_trace_main(int argc, char **argv);
 
@@ -18,7 +19,7 @@ static void usage(FILE *f)
 		"  run      run storms x mechanisms, write JSON (see harness/SCHEMA.md)\n"
 		"  trace    histogram exit->wake->run of every exit on the system (like runqlat)\n"
 		"  list     the mechanisms and whether this kernel has them\n"
-		"  compare  (not implemented in this build)\n"
+		"  compare  OLD.json NEW.json: significant regressions (see compare --help)\n"
 		"\n"
 		"run options:\n"
 		"  -m, --mechanisms LIST   comma list (default: all); see `exitwatch list`\n"
@@ -41,10 +42,17 @@ static void usage(FILE *f)
 		"      --spawn fork|vm     children are forked (default), or share our memory\n"
 		"                          (CLONE_VM: cheap to create, no mm teardown at exit)\n"
 		"      --load-sizes LIST   with load on, run only bursts of these sizes\n"
+		"      --reps K            measure every cell (and the floor) K times, 1..100 (default 1):\n"
+		"                          independent repetitions, per-repetition figures in \"samples\"\n"
 		"  -h, --help\n"
 		"\n"
 		"Progress goes to stderr; Ctrl-C stops and still writes what was collected.\n"
-		"Without root or BPF the run goes on without the tracer and says so.\n");
+		"Without root or BPF the run goes on without the tracer and says so.\n"
+		"\n"
+		"environment:\n"
+		"  EXITWATCH_INJECT_DELAY_US=US[:MECHANISM]  (testing the regression gate) the watcher\n"
+		"                          of MECHANISM (default: every one) busy-waits US microseconds\n"
+		"                          after each notice before taking its user-side stamp\n");
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -85,9 +93,41 @@ static int cmd_list(void)
 	return 0;
 }
 
+/* EXITWATCH_INJECT_DELAY_US=US or US:MECHANISM; non-zero (usage error) if malformed */
+static int inject_delay(struct ew_opts *o)
+{
+	const char *env = getenv("EXITWATCH_INJECT_DELAY_US");
+	char num[32], *colon;
+
+	if (!env || !*env)
+		return 0;
+	snprintf(num, sizeof(num), "%s", env);
+	colon = strchr(num, ':');
+	if (colon)
+		*colon = 0;
+	if (parse_int(num, 0, 1000000, &o->inject_delay_us) || strlen(env) >= sizeof(num)) {
+		fprintf(stderr, "exitwatch run: EXITWATCH_INJECT_DELAY_US='%s': want US or US:MECHANISM, "
+			"US from 0 to 1000000\n", env);
+		return 2;
+	}
+	if (colon) {
+		o->inject_mech = ew_mechanism_find(strchr(env, ':') + 1);
+		if (!o->inject_mech) {
+			fprintf(stderr, "exitwatch run: EXITWATCH_INJECT_DELAY_US='%s': unknown mechanism "
+				"(see `exitwatch list`)\n", env);
+			return 2;
+		}
+	}
+	if (o->inject_delay_us)
+		fprintf(stderr, "exitwatch: EXITWATCH_INJECT_DELAY_US: the watcher of %s busy-waits %d us "
+			"after each notice (a deliberately slow watcher, for testing the regression gate)\n",
+			o->inject_mech ? o->inject_mech->name : "every mechanism", o->inject_delay_us);
+	return 0;
+}
+
 enum { O_MIN_EXITS = 256, O_CHURN_MS, O_CHURN_N, O_STAGGER_MS, O_STAGGER_N, O_HEAVY_MB,
 	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
-	O_LARGE_MECHS, O_LOAD_SIZES, O_SPAWN };
+	O_LARGE_MECHS, O_LOAD_SIZES, O_SPAWN, O_REPS };
 
 static int cmd_run(int argc, char **argv)
 {
@@ -114,6 +154,7 @@ static int cmd_run(int argc, char **argv)
 		{ "large-mechanisms", required_argument, 0, O_LARGE_MECHS },
 		{ "load-sizes", required_argument, 0, O_LOAD_SIZES },
 		{ "spawn", required_argument, 0, O_SPAWN },
+		{ "reps", required_argument, 0, O_REPS },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
@@ -254,6 +295,10 @@ static int cmd_run(int argc, char **argv)
 			}
 			free(dup);
 			break;
+		case O_REPS:
+			if (parse_int(optarg, 1, EW_MAX_REPS, &o.reps))
+				return bad("--reps", optarg, "want 1..100");
+			break;
 		case O_SPAWN:
 			if (!strcmp(optarg, "fork"))
 				o.spawn_vm = 0;
@@ -285,6 +330,8 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "exitwatch run: unexpected argument '%s'\nTry 'exitwatch --help'.\n", argv[optind]);
 		return 2;
 	}
+	if (inject_delay(&o))
+		return 2;
 	return ew_run(&o);
 }
 
@@ -324,8 +371,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "list"))
 		return cmd_list();
 	if (!strcmp(argv[1], "compare")) {
-		fprintf(stderr, "exitwatch compare: not implemented in this build\n");
-		return 2;
+		argv[1] = "exitwatch compare";
+		return ew_compare_main(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "exitwatch: unknown command '%s'\n", argv[1]);
 	usage(stderr);

@@ -5,10 +5,12 @@
  * fork+exit+reap rate, and the tracer's perturbation of that rate
  * (interleaved slices with the BPF programs attached and detached).
  */
+#include <math.h>
 #include <stdlib.h>
 #include "run.h"
 
-static void pipe_pingpong(struct ew_summary *out, int iters)
+/* one repetition: its summary in out, every sample also appended to all */
+static void pipe_pingpong(struct ew_summary *out, int iters, struct ew_samples *all)
 {
 	int a[2], b[2];
 	struct ew_samples s = { 0 };
@@ -35,8 +37,10 @@ static void pipe_pingpong(struct ew_summary *out, int iters)
 		if (write(a[1], &c, 1) != 1 || read(b[0], &c, 1) != 1)
 			break;
 		t1 = ew_now_ns();
-		if (i >= 100)	/* warm-up */
+		if (i >= 100) {	/* warm-up */
 			ew_samples_add(&s, (t1 - t0) / 2);
+			ew_samples_add(all, (t1 - t0) / 2);
+		}
 	}
 	close(a[1]);
 	close(b[0]);
@@ -85,11 +89,29 @@ static int drop_cb(void *ctx, const struct ew_event *ev)
 void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_opts *o)
 {
 	int n = o->perturb_rounds < 64 ? o->perturb_rounds : 64;
-	struct ew_samples it_on = { 0 }, it_off = { 0 };
+	int reps = o->reps > 0 ? o->reps : 1;
+	struct ew_samples it_on = { 0 }, it_off = { 0 }, pipe_all = { 0 };
+	double rate_sum = 0;
 
-	pipe_pingpong(&f->pipe_one_way, 20000);
-	f->fork_exit_reap_per_s = ew_fork_exit_reap_rate(1000);
-	f->done = !ew_interrupted;
+	/*
+	 * --reps K: K independent measurements (a ping-pong, then a fork rate),
+	 * each 1/K of the single run's length but at least 2,000 round trips
+	 * and 200 ms; the summaries are over all of them
+	 */
+	for (int r = 0; r < reps && r < EW_MAX_REPS && !ew_interrupted; r++) {
+		struct ew_summary one;
+		int iters = 20000 / reps, ms = 1000 / reps;
+
+		pipe_pingpong(&one, iters < 2000 ? 2000 : iters, &pipe_all);
+		f->rep_pipe_p50[r] = one.count ? (double)one.p50 : NAN;
+		f->rep_fork_rate[r] = ew_fork_exit_reap_rate(ms < 200 ? 200 : ms);
+		rate_sum += f->rep_fork_rate[r];
+		f->reps = r + 1;
+	}
+	f->pipe_one_way = ew_summarize(&pipe_all);
+	ew_samples_free(&pipe_all);
+	f->fork_exit_reap_per_s = f->reps ? rate_sum / f->reps : 0;
+	f->done = !ew_interrupted && f->reps == reps;
 	if (!t) {
 		snprintf(f->perturb_reason, sizeof(f->perturb_reason), "tracer not running");
 		return;

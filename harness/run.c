@@ -35,6 +35,14 @@ const char *ew_scenario_name(int sc) { return sc >= 0 && sc < EW_SC_NR ? scenari
 const char *ew_lat_name(int l) { return l >= 0 && l < EW_L_NR ? lat_names[l] : "?"; }
 const char *ew_stage_name(int s) { return s >= 0 && s < EW_S_NR ? stage_names[s] : "?"; }
 
+static const char *const rep_metric_names[EW_R_NR] = {
+	"exits_per_s", "watcher_cpu_ns_per_exit", "syscalls_per_exit",
+	"trigger_to_user_p50_ns", "trigger_to_user_p99_ns", "exit_to_user_p50_ns",
+	"exit_to_user_p99_ns", "exit_to_wake_p50_ns",
+};
+
+const char *ew_rep_metric_name(int m) { return m >= 0 && m < EW_R_NR ? rep_metric_names[m] : "?"; }
+
 int ew_scenario_find(const char *name)
 {
 	for (int i = 0; i < EW_SC_NR; i++)
@@ -67,6 +75,7 @@ void ew_opts_default(struct ew_opts *o)
 	o->perturb_ms = 100;
 	o->reuse_pid_max = 1000;
 	o->out = "-";
+	o->reps = 1;
 }
 
 /* ---- the stage split (shared with the tests) ---- */
@@ -137,6 +146,9 @@ struct cellrun {
 	struct ew_event *evs;
 	size_t nevs, capevs;
 	size_t swept;		/* of which taken from the map, not the ring */
+	/* every latency sample of the cell, over all repetitions (EW_L_NR) */
+	struct ew_samples *acc;
+	int inject_delay_us;	/* EXITWATCH_INJECT_DELAY_US for this mechanism */
 	/* --spawn vm: stacks of the children of one round */
 	char *vm_stacks;
 	size_t vm_count, vm_used;
@@ -313,6 +325,19 @@ static void *watcher_main(void *arg)
 		}
 		if (!n)
 			continue;
+		/*
+		 * EXITWATCH_INJECT_DELAY_US: a deliberately slow watcher, for
+		 * testing the regression gate.  Busy-wait after each notice and
+		 * only then take its user-side stamp, so each notice of a batch
+		 * is later than the one before, as with real per-notice work.
+		 */
+		for (int i = 0; i < n && cr->inject_delay_us; i++) {
+			uint64_t until = ew_now_ns() + (uint64_t)cr->inject_delay_us * 1000ULL;
+
+			while (ew_now_ns() < until)
+				;
+			buf[i].t_user = ew_now_ns();
+		}
 		pthread_mutex_lock(&cr->lock);
 		for (int i = 0; i < n && cr->nlog < cr->caplog; i++)
 			cr->log[cr->nlog++] = buf[i];
@@ -712,6 +737,8 @@ static void join(struct cellrun *cr)
 		if (l == c->cdf_metric)
 			for (int q = 0; q < EW_CDF_POINTS; q++)
 				c->cdf_ns[q] = ew_percentile_sorted(lat[l].v, lat[l].n, q / 100.0);
+		for (size_t k = 0; cr->acc && k < lat[l].n; k++)
+			ew_samples_add(&cr->acc[l], lat[l].v[k]);
 		ew_samples_free(&lat[l]);
 	}
 	if (c->stage_count) {
@@ -738,8 +765,9 @@ static pid_t spawn_plain(int busy)
 	return pid;
 }
 
+/* one repetition of a cell into c; its latency samples are appended to acc */
 static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
-		    struct ew_shm *shm)
+		    struct ew_shm *shm, struct ew_samples *acc)
 {
 	struct cellrun cr;
 	pthread_t th;
@@ -754,6 +782,9 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 	cr.opts = o;
 	cr.shm = shm;
 	cr.tracer = tracer;
+	cr.acc = acc;
+	if (!o->inject_mech || o->inject_mech == c->ops)
+		cr.inject_delay_us = o->inject_delay_us;
 	cr.w.ops = c->ops;
 	cr.w.interval_us = o->interval_us;
 	cr.w.capacity = c->n > 16 ? c->n : 16;
@@ -998,6 +1029,95 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 	return r;
 }
 
+/* ---- repetitions: per-repetition figures, sums, and the summaries over all ---- */
+
+struct cell_acc {
+	struct ew_samples lat[EW_L_NR];
+};
+
+static double lat_or_nan(const struct ew_summary *s, int p99)
+{
+	if (!s->count)
+		return NAN;
+	return (double)(p99 ? s->p99 : s->p50);
+}
+
+/* add repetition r (one run_cell) to the cell c */
+static void merge_rep(struct ew_cell *c, const struct ew_cell *r)
+{
+	int k = c->reps;
+
+	if (k < EW_MAX_REPS) {
+		double per = r->noticed ? 1.0 / r->noticed : NAN;
+
+		c->rep[EW_R_EXITS_PER_S][k] = r->noticed ? r->exits_per_s : NAN;
+		c->rep[EW_R_CPU_PER_EXIT][k] = r->watcher_cpu_ns * per;
+		c->rep[EW_R_SYSCALLS_PER_EXIT][k] = (r->syscalls + r->add_syscalls) * per;
+		c->rep[EW_R_T2U_P50][k] = lat_or_nan(&r->lat[EW_L_TRIGGER_TO_USER], 0);
+		c->rep[EW_R_T2U_P99][k] = lat_or_nan(&r->lat[EW_L_TRIGGER_TO_USER], 1);
+		c->rep[EW_R_E2U_P50][k] = lat_or_nan(&r->lat[EW_L_EXIT_TO_USER], 0);
+		c->rep[EW_R_E2U_P99][k] = lat_or_nan(&r->lat[EW_L_EXIT_TO_USER], 1);
+		c->rep[EW_R_E2W_P50][k] = lat_or_nan(&r->lat[EW_L_EXIT_TO_WAKE], 0);
+	}
+	c->reps++;
+	c->rounds += r->rounds;
+	c->exits += r->exits;
+	c->noticed += r->noticed;
+	c->missed += r->missed;
+	c->false_notices += r->false_notices;
+	c->duplicates += r->duplicates;
+	c->bpf_records += r->bpf_records;
+	c->bpf_swept += r->bpf_swept;
+	c->bpf_missing += r->bpf_missing;
+	c->rb_drops += r->rb_drops;
+	c->map_full += r->map_full;
+	c->statuses_expected += r->statuses_expected;
+	c->statuses_recovered += r->statuses_recovered;
+	c->watcher_cpu_ns += r->watcher_cpu_ns;
+	c->syscalls += r->syscalls;
+	c->add_syscalls += r->add_syscalls;
+	c->mech_lost += r->mech_lost;
+	c->span_ns += r->span_ns;
+	c->woken += r->woken;
+	/* stage means weighted by their sample counts; finish_cell divides */
+	for (int s = 0; s < EW_S_NR; s++)
+		c->stage_mean_ns[s] += r->stage_mean_ns[s] * r->stage_count;
+	c->stage_exit_to_user_mean_ns += r->stage_exit_to_user_mean_ns * r->stage_count;
+	c->stage_count += r->stage_count;
+	if (r->have_hist) {
+		c->have_hist = 1;
+		for (int h = 0; h < EW_H_NR; h++) {
+			for (int s = 0; s < EW_HIST_SLOTS; s++)
+				c->hist[h].slots[s] += r->hist[h].slots[s];
+			c->hist[h].count += r->hist[h].count;
+			c->hist[h].sum_ns += r->hist[h].sum_ns;
+		}
+	}
+	c->interrupted |= r->interrupted;
+	if (r->reason[0] && !c->reason[0])
+		snprintf(c->reason, sizeof(c->reason), "%s", r->reason);
+}
+
+/* the summaries over all repetitions (acc: every latency sample of the cell) */
+static void finish_cell(struct ew_cell *c, struct ew_samples *acc)
+{
+	if (!c->reps)
+		return;
+	c->exits_per_s = c->span_ns ? c->noticed / (c->span_ns / 1e9) : 0;
+	if (c->stage_count) {
+		for (int s = 0; s < EW_S_NR; s++)
+			c->stage_mean_ns[s] /= c->stage_count;
+		c->stage_exit_to_user_mean_ns /= c->stage_count;
+	}
+	c->cdf_metric = acc[EW_L_EXIT_TO_USER].n ? EW_L_EXIT_TO_USER : EW_L_TRIGGER_TO_USER;
+	for (int l = 0; l < EW_L_NR; l++) {
+		c->lat[l] = ew_summarize(&acc[l]);
+		if (l == c->cdf_metric)
+			for (int q = 0; q < EW_CDF_POINTS; q++)
+				c->cdf_ns[q] = ew_percentile_sorted(acc[l].v, acc[l].n, q / 100.0);
+	}
+}
+
 /* ---- JSON ---- */
 
 static void json_summary(struct ew_json *j, const char *key, const struct ew_summary *s)
@@ -1031,6 +1151,15 @@ static void json_cell(struct ew_json *j, const struct ew_cell *c)
 	}
 	if (c->reason[0])
 		ew_json_str(j, "error", c->reason);
+	ew_json_u64(j, "repetitions", c->reps);
+	ew_json_obj(j, "samples");
+	for (int m = 0; m < EW_R_NR; m++) {
+		ew_json_arr_inline(j, ew_rep_metric_name(m));
+		for (int k = 0; k < c->reps && k < EW_MAX_REPS; k++)
+			ew_json_dbl(j, NULL, c->rep[m][k]);
+		ew_json_end_arr(j);
+	}
+	ew_json_end_obj(j);
 	ew_json_u64(j, "rounds", c->rounds);
 	ew_json_u64(j, "exits", c->exits);
 	ew_json_u64(j, "count", c->noticed);
@@ -1277,6 +1406,7 @@ static void loadavg(char *buf, size_t len)
 int ew_run(struct ew_opts *o)
 {
 	int ncells = 0, maxcells, done = 0, ret = 0;
+	struct cell_acc *accs;
 	struct ew_cell *cells;
 	struct ew_tracer *tracer = NULL;
 	struct ew_tracer_info tinfo;
@@ -1359,29 +1489,69 @@ int ew_run(struct ew_opts *o)
 	if (tracer)
 		ew_tracer_attach(tracer);
 
-	for (int i = 0; i < ncells && !ew_interrupted; i++) {
-		struct ew_cell *c = &cells[i];
-		uint64_t t0 = ew_now_ns();
+	accs = calloc(ncells ? ncells : 1, sizeof(*accs));
+	if (!accs) {
+		fprintf(stderr, "exitwatch: out of memory\n");
+		return 1;
+	}
+	/*
+	 * --reps K: the whole matrix K times over, so that each cell's
+	 * repetitions are spread over the run (drift in the machine's load
+	 * spreads over all cells instead of biasing one)
+	 */
+	for (int rep = 0; rep < o->reps && !ew_interrupted; rep++) {
+		for (int i = 0; i < ncells && !ew_interrupted; i++) {
+			struct ew_cell *c = &cells[i];
+			struct ew_cell *r;
+			uint64_t t0 = ew_now_ns();
 
-		fprintf(stderr, "[%3d/%d] %-7s N=%-5d load=%-3s %-13s ", i + 1, ncells,
-			ew_scenario_name(c->scenario), c->n, c->load ? "on" : "off", c->ops->name);
-		fflush(stderr);
-		ret = run_cell(o, c, tracer, shm);
-		done = i + 1;
-		if (c->skipped) {
-			fprintf(stderr, "skipped: %s\n", c->reason);
-			continue;
-		}
-		fprintf(stderr, "%6llu exits  p50 %8.1f us  p99 %9.1f us (%s)  missed %llu  %.1fs%s\n",
-			(unsigned long long)c->exits, c->lat[c->cdf_metric].p50 / 1e3,
-			c->lat[c->cdf_metric].p99 / 1e3, ew_lat_name(c->cdf_metric),
-			(unsigned long long)c->missed, (ew_now_ns() - t0) / 1e9,
-			c->reason[0] ? " (watcher error)" : "");
-		if (ret) {
-			fprintf(stderr, "exitwatch: cell failed: %s\n", strerror(-ret));
-			ret = 0;
+			if (c->skipped)
+				continue;
+			r = calloc(1, sizeof(*r));
+			if (!r) {
+				fprintf(stderr, "exitwatch: out of memory\n");
+				break;
+			}
+			r->scenario = c->scenario;
+			r->n = c->n;
+			r->load = c->load;
+			r->ops = c->ops;
+			if (o->reps > 1)
+				fprintf(stderr, "[%3d/%d rep %d/%d] ", i + 1, ncells, rep + 1, o->reps);
+			else
+				fprintf(stderr, "[%3d/%d] ", i + 1, ncells);
+			fprintf(stderr, "%-7s N=%-5d load=%-3s %-13s ", ew_scenario_name(c->scenario),
+				c->n, c->load ? "on" : "off", c->ops->name);
+			fflush(stderr);
+			ret = run_cell(o, r, tracer, shm, accs[i].lat);
+			if (r->skipped) {
+				c->skipped = 1;
+				snprintf(c->reason, sizeof(c->reason), "%s", r->reason);
+				fprintf(stderr, "skipped: %s\n", r->reason);
+				free(r);
+				continue;
+			}
+			merge_rep(c, r);
+			fprintf(stderr, "%6llu exits  p50 %8.1f us  p99 %9.1f us (%s)  missed %llu  %.1fs%s\n",
+				(unsigned long long)r->exits, r->lat[r->cdf_metric].p50 / 1e3,
+				r->lat[r->cdf_metric].p99 / 1e3, ew_lat_name(r->cdf_metric),
+				(unsigned long long)r->missed, (ew_now_ns() - t0) / 1e9,
+				r->reason[0] ? " (watcher error)" : "");
+			free(r);
+			if (ret) {
+				fprintf(stderr, "exitwatch: cell failed: %s\n", strerror(-ret));
+				ret = 0;
+			}
 		}
 	}
+	for (int i = 0; i < ncells; i++) {
+		finish_cell(&cells[i], accs[i].lat);
+		if (cells[i].reps || cells[i].skipped)
+			done++;
+		for (int l = 0; l < EW_L_NR; l++)
+			ew_samples_free(&accs[i].lat[l]);
+	}
+	free(accs);
 	if (ew_interrupted)
 		fprintf(stderr, "exitwatch: interrupted: writing the %d cells collected\n", done);
 	loadavg(load1, sizeof(load1));
@@ -1393,7 +1563,7 @@ int ew_run(struct ew_opts *o)
 	}
 	ew_json_init(&j, out);
 	ew_json_obj(&j, NULL);
-	ew_json_str(&j, "schema", "exitwatch-results/1");
+	ew_json_str(&j, "schema", "exitwatch-results/2");
 	ew_json_obj(&j, "tool");
 	ew_json_str(&j, "name", "exitwatch");
 	ew_json_str(&j, "version", EW_VERSION);
@@ -1425,12 +1595,29 @@ int ew_run(struct ew_opts *o)
 	ew_json_u64(&j, "stagger_ms", o->stagger_ms);
 	ew_json_u64(&j, "heavy_mb", o->heavy_mb);
 	ew_json_str(&j, "spawn", o->spawn_vm ? "vm" : "fork");
+	ew_json_u64(&j, "reps", o->reps);
+	ew_json_u64(&j, "inject_delay_us", o->inject_delay_us);
+	if (o->inject_delay_us && o->inject_mech)
+		ew_json_str(&j, "inject_delay_mechanism", o->inject_mech->name);
+	else
+		ew_json_null(&j, "inject_delay_mechanism");
 	ew_json_end_obj(&j);
 	ew_json_obj(&j, "floor");
 	ew_json_bool(&j, "measured", floor_.done);
 	if (floor_.done) {
 		json_summary(&j, "pipe_pingpong_one_way_ns", &floor_.pipe_one_way);
 		ew_json_dbl(&j, "fork_exit_reap_per_s", floor_.fork_exit_reap_per_s);
+		ew_json_u64(&j, "repetitions", floor_.reps);
+		ew_json_obj(&j, "samples");
+		ew_json_arr_inline(&j, "pipe_pingpong_one_way_ns");
+		for (int k = 0; k < floor_.reps; k++)
+			ew_json_dbl(&j, NULL, floor_.rep_pipe_p50[k]);
+		ew_json_end_arr(&j);
+		ew_json_arr_inline(&j, "fork_exit_reap_per_s");
+		for (int k = 0; k < floor_.reps; k++)
+			ew_json_dbl(&j, NULL, floor_.rep_fork_rate[k]);
+		ew_json_end_arr(&j);
+		ew_json_end_obj(&j);
 	}
 	ew_json_end_obj(&j);
 	ew_json_obj(&j, "perturbation");
@@ -1472,10 +1659,11 @@ int ew_run(struct ew_opts *o)
 	}
 	ew_json_end_arr(&j);
 	ew_json_arr(&j, "runs");
-	for (int i = 0; i < done; i++)
-		json_cell(&j, &cells[i]);
+	for (int i = 0; i < ncells; i++)
+		if (cells[i].reps || cells[i].skipped)
+			json_cell(&j, &cells[i]);
 	ew_json_end_arr(&j);
-	json_targets(&j, cells, done, &floor_, tracer != NULL);
+	json_targets(&j, cells, ncells, &floor_, tracer != NULL);
 	ew_json_end_obj(&j);
 	if (out != stdout)
 		fclose(out);

@@ -32,6 +32,14 @@ enum ew_stage {
 
 #define EW_MAX_LIST 16
 #define EW_CDF_POINTS 101
+#define EW_MAX_REPS 100
+
+/* per-repetition figures of a cell (JSON "samples"; NAN: not measured) */
+enum ew_rep_metric {
+	EW_R_EXITS_PER_S, EW_R_CPU_PER_EXIT, EW_R_SYSCALLS_PER_EXIT,
+	EW_R_T2U_P50, EW_R_T2U_P99, EW_R_E2U_P50, EW_R_E2U_P99, EW_R_E2W_P50,
+	EW_R_NR,
+};
 
 struct ew_opts {
 	const struct watcher_ops *mechs[EW_MAX_LIST];
@@ -62,6 +70,10 @@ struct ew_opts {
 	const char *out;
 	const char *note;	/* free text recorded in the JSON (e.g. load) */
 	char *argv_line;
+	int reps;		/* --reps: independent repetitions of every cell (1..EW_MAX_REPS) */
+	/* EXITWATCH_INJECT_DELAY_US=US[:MECHANISM] (regression-gate testing) */
+	int inject_delay_us;
+	const struct watcher_ops *inject_mech;	/* NULL: every mechanism */
 };
 
 struct ew_cell {
@@ -86,6 +98,8 @@ struct ew_cell {
 	struct ew_hist hist[EW_H_NR];
 	int have_hist;
 	int interrupted;
+	int reps;			/* repetitions done */
+	double rep[EW_R_NR][EW_MAX_REPS];
 };
 
 struct ew_floor {
@@ -100,6 +114,8 @@ struct ew_floor {
 	double perturb_ratio;	/* median of the paired slice ratios */
 	struct ew_summary iter_traced, iter_untraced;	/* one fork+exit+reap, ns */
 	double iter_ratio;	/* untraced p50 / traced p50 iteration time */
+	int reps;		/* floor repetitions done */
+	double rep_pipe_p50[EW_MAX_REPS], rep_fork_rate[EW_MAX_REPS];
 };
 
 extern volatile sig_atomic_t ew_interrupted;
@@ -108,6 +124,7 @@ const char *ew_scenario_name(int sc);
 int ew_scenario_find(const char *name);
 const char *ew_lat_name(int l);
 const char *ew_stage_name(int s);
+const char *ew_rep_metric_name(int m);
 
 void ew_opts_default(struct ew_opts *o);
 int ew_run(struct ew_opts *o);
