@@ -90,9 +90,9 @@ static __always_inline void count(__u32 which)
 		*c += 1;
 }
 
-static __always_inline __u32 log2_u64(__u64 v)
+static __always_inline __u64 log2_u64(__u64 v)
 {
-	__u32 r = 0, shift;
+	__u64 r = 0, shift;
 
 	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
 	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
@@ -106,7 +106,7 @@ static __always_inline __u32 log2_u64(__u64 v)
 static __always_inline void hist_add(__u32 id, __u64 from, __u64 to)
 {
 	struct ew_hist *h;
-	__u32 slot;
+	__u64 slot;
 
 	if (!from || to < from)
 		return;
@@ -114,8 +114,14 @@ static __always_inline void hist_add(__u32 id, __u64 from, __u64 to)
 	if (!h)
 		return;
 	slot = log2_u64(to - from);
+	/*
+	 * The 6.1 verifier lost this bound when clang clamped a zero-extended
+	 * copy of a 32-bit slot and indexed with the original ("R3 unbounded
+	 * memory access"): a 64-bit slot, clamped, and pinned in its register.
+	 */
 	if (slot >= EW_HIST_SLOTS)
 		slot = EW_HIST_SLOTS - 1;
+	barrier_var(slot);
 	__sync_fetch_and_add(&h->slots[slot], 1);
 	__sync_fetch_and_add(&h->count, 1);
 	__sync_fetch_and_add(&h->sum_ns, to - from);
