@@ -44,7 +44,9 @@ for t in "$B"/tests/*; do
 done
 [ -d "$B/selftests" ] && cp "$B"/selftests/* "$R/selftests/" 2>/dev/null || true
 # extra payloads (the observer's static binary, etc.) go in build/guest-extra/
-[ -d "$B/guest-extra" ] && cp -r "$B/guest-extra" "$R/extra"
+# (VM_EXTRA_DIR: another directory, e.g. for a private run beside the suite's)
+EXTRA_DIR=${VM_EXTRA_DIR:-$B/guest-extra}
+[ -d "$EXTRA_DIR" ] && cp -r "$EXTRA_DIR" "$R/extra"
 cat >"$R/init" <<'INIT'
 #!/bin/sh
 /bin/busybox --install -s /bin
