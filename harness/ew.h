@@ -5,7 +5,7 @@
  *
  * Data flows one way: storm (storm.c) -> watchers (mech_*.c) -> samples
  * (user stamps + BPF timeline, tracer.c) -> statistics (stats.c) -> JSON
- * (json.c, run.c) -> plots and report (report.py).
+ * (json.c, run.c) -> plots and report (report.c, reading the JSON with jsonr.c).
  */
 #ifndef EXITWATCH_EW_H
 #define EXITWATCH_EW_H

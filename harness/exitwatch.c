@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * exitwatch - how fast, how cheaply and how correctly does a process learn
- * that another process died?  Command line: run, trace, list.
+ * that another process died?  Command line: run, trace, list, compare, report.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include "compare.h"
 
 int ew_trace_main(int argc, char **argv);
+int ew_report_main(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -20,7 +21,7 @@ static void usage(FILE *f)
 		"  trace    histogram exit->wake->run of every exit on the system (like runqlat)\n"
 		"  list     the mechanisms and whether this kernel has them\n"
 		"  compare  OLD.json NEW.json: significant regressions (see compare --help)\n"
-		"\n"
+		"  report   RESULTS.json -d DIR: plots, report.md, report.html (see report --help)\n"		"\n"
 		"run options:\n"
 		"  -m, --mechanisms LIST   comma list (default: all); see `exitwatch list`\n"
 		"  -s, --scenarios LIST    burst,churn,stagger,heavy,reuse (default: burst)\n"
@@ -370,6 +371,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "list"))
 		return cmd_list();
+	if (!strcmp(argv[1], "report")) {
+		argv[1] = "exitwatch report";
+		return ew_report_main(argc - 1, argv + 1);
+	}
 	if (!strcmp(argv[1], "compare")) {
 		argv[1] = "exitwatch compare";
 		return ew_compare_main(argc - 1, argv + 1);

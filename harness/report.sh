@@ -1,7 +1,7 @@
 #!/bin/sh
 # report.sh EXITWATCH OUTDIR - the default storm matrix on this kernel, then
-# plots (gnuplot), report.md and a self-contained report.html in OUTDIR.
-# Sized to finish in under 5 minutes on a 2-core machine.
+# plots (gnuplot), report.md and a self-contained report.html in OUTDIR
+# (`exitwatch report`).  Sized to finish in under 5 minutes on a 2-core machine.
 set -eu
 BIN=$1
 OUT=$2
@@ -31,6 +31,10 @@ echo "report: $NOTE" >&2
 "$BIN" run -s burst -n 10,100,1000,10000 --spawn vm --min-exits 1000 \
 	--no-floor --note "$NOTE" -o "$OUT/results-scaling.json"
 
-MATRIX="$TOP/build/matrix.md"
-python3 "$HERE/report.py" "$OUT/results.json" "$OUT" "$MATRIX" "$OUT/results-scaling.json"
+# Sections written by other tools are appended when they exist: the patch
+# efficiency A/B (make ab) and the reliability runs.
+"$BIN" report -d "$OUT" -s "$OUT/results-scaling.json" -m "$TOP/build/matrix.md" \
+	-b "$TOP/build/bench/bench.json" \
+	-S "$TOP/results/ab/section.md" -S "$TOP/results/reliability/section.md" \
+	"$OUT/results.json"
 echo "report: wrote $OUT/report.md, $OUT/report.html, $OUT/results.json and plots" >&2

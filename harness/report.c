@@ -1,0 +1,1456 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report.c - `exitwatch report RESULTS.json -d DIR`: the plots of an
+ * `exitwatch run` (gnuplot data and scripts, SVG and PNG), report.md, and a
+ * self-contained report.html (images embedded as data: URIs) in DIR.
+ *
+ * Everything comes from the results JSON (read with jsonr), optionally a
+ * second run for the N sweep (--scaling), the conformance matrix of
+ * `make check` (--matrix), the micro-benchmarks of `make bench` (--bench),
+ * and markdown sections written by other tools (--section, e.g. the A/B
+ * and reliability sections) whose image links are relative to their own
+ * directory.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "jsonr.h"
+
+#define MAX_SECTIONS 8
+
+static const char *const mech_order[] = {
+	"pidfd-epoll", "pidfd-poll", "waitid", "sigchld-scan", "proc-poll",
+	"kill0-poll", "cn-proc", "uring-waitid", "pidfd-info",
+};
+#define NMECH ((int)(sizeof(mech_order) / sizeof(mech_order[0])))
+static const char *const colors[NMECH] = {
+	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+	"#17becf", "#7f7f7f",
+};
+/* dash types too, so the lines stay apart in grey print */
+static const int dashes[NMECH] = { 1, 1, 1, 2, 2, 2, 4, 4, 4 };
+
+static const char *const stage_keys[] = {
+	"exit_to_mm_start", "mm_teardown", "mm_end_to_notify", "notify_to_wake",
+	"wake_to_run", "run_to_user",
+};
+static const char *const stage_titles[] = {
+	"exit tracepoint -> mm teardown starts", "mm teardown (exit_mm .. exit_mmap)",
+	"mm done -> parent notified (files, fs, ns, cgroup...)", "notified -> watcher woken",
+	"woken -> watcher on a CPU", "on CPU -> user-space stamp",
+};
+#define NSTAGE 6
+
+struct opts {
+	const char *results, *dir, *scaling, *matrix, *bench;
+	const char *sections[MAX_SECTIONS];
+	int nsections;
+};
+
+struct out {
+	FILE *md, *html;
+	const char *dir;
+	int failed;		/* a plot or an embedded image is missing */
+};
+
+/* ---- small helpers ---- */
+
+static const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+/* a formatted string that lives for the next 63 calls */
+static const char *fmt(const char *f, ...)
+{
+	static char ring[64][512];
+	static int next;
+	char *b = ring[next++ % 64];
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(b, sizeof(ring[0]), f, ap);
+	va_end(ap);
+	return b;
+}
+
+static const struct jv *J(const struct jv *v, const char *path)
+{
+	return jv_path(v, path);
+}
+
+static double N(const struct jv *v, const char *path)
+{
+	return jv_num(jv_path(v, path), NAN);
+}
+
+static const char *S(const struct jv *v, const char *path)
+{
+	return jv_str(jv_path(v, path), "");
+}
+
+static int B(const struct jv *v, const char *path)
+{
+	const struct jv *x = jv_path(v, path);
+
+	return x && x->type == JV_BOOL && x->boolean;
+}
+
+/* microseconds from ns, "-" when not measured */
+static const char *us(double ns)
+{
+	return isfinite(ns) ? fmt("%.1f", ns / 1e3) : "-";
+}
+
+static int mech_index(const char *name)
+{
+	for (int i = 0; i < NMECH; i++)
+		if (!strcmp(mech_order[i], name))
+			return i;
+	return NMECH - 1;
+}
+
+static int is_ok_run(const struct jv *r)
+{
+	return strcmp(S(r, "status"), "skipped") != 0;
+}
+
+static const char *metric_of(const struct jv *r)
+{
+	const char *m = S(r, "cdf_metric");
+
+	return *m ? m : "trigger_to_user";
+}
+
+static double lat(const struct jv *r, const char *name, const char *key)
+{
+	return N(jv_get(jv_get(r, "latency_ns"), name), key);
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc(n + 1);
+	if (buf && fread(buf, 1, n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+static unsigned char *read_bin(const char *path, size_t *len)
+{
+	char *t = NULL;
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
+		t = malloc(n ? n : 1);
+		if (t && fread(t, 1, n, f) != (size_t)n) {
+			free(t);
+			t = NULL;
+		}
+		*len = n;
+	}
+	fclose(f);
+	return (unsigned char *)t;
+}
+
+static void html_esc(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i]; i++) {
+		switch (s[i]) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(s[i], f);
+		}
+	}
+}
+
+static void base64(FILE *f, const unsigned char *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = p[i] << 16 | (i + 1 < n ? p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+
+		fputc(tab[v >> 18 & 63], f);
+		fputc(tab[v >> 12 & 63], f);
+		fputc(i + 1 < n ? tab[v >> 6 & 63] : '=', f);
+		fputc(i + 2 < n ? tab[v & 63] : '=', f);
+	}
+}
+
+/* an image file as <img src="data:..."> (self-contained HTML) */
+static void html_img(struct out *o, const char *path, const char *alt, size_t altlen)
+{
+	size_t len = 0;
+	unsigned char *data = read_bin(path, &len);
+	const char *dot = strrchr(path, '.');
+	const char *mime = !dot ? "application/octet-stream" : !strcmp(dot, ".svg") ? "image/svg+xml" :
+			   !strcmp(dot, ".png") ? "image/png" : (!strcmp(dot, ".jpg") || !strcmp(dot, ".jpeg")) ?
+			   "image/jpeg" : "application/octet-stream";
+
+	if (!data) {
+		fprintf(stderr, "exitwatch report: %s: %s (left out of report.html)\n", path, strerror(errno));
+		fputs("<p><em>image missing: ", o->html);
+		html_esc(o->html, path, strlen(path));
+		fputs("</em></p>", o->html);
+		o->failed = 1;
+		return;
+	}
+	fprintf(o->html, "<img alt=\"");
+	html_esc(o->html, alt, altlen);
+	fprintf(o->html, "\" src=\"data:%s;base64,", mime);
+	base64(o->html, data, len);
+	fputs("\">", o->html);
+	free(data);
+}
+
+/* relative path from directory `from` to file `to` (both made absolute) */
+static void relpath(const char *from, const char *to, char *out, size_t len)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	size_t common = 0, i;
+	int ups = 0;
+
+	if (!realpath(from, a) || !realpath(to, b)) {
+		snprintf(out, len, "%.4000s", to);
+		return;
+	}
+	for (i = 0; a[i] && a[i] == b[i]; i++)
+		if (a[i] == '/')
+			common = i;
+	if (!a[i] && b[i] == '/')
+		common = i;
+	for (const char *p = a + common; *p; p++)
+		if (*p == '/')
+			ups++;
+	out[0] = 0;
+	for (int k = 0; k < ups; k++)
+		strncat(out, "../", len - strlen(out) - 1);
+	strncat(out, b + common + 1, len - strlen(out) - 1);
+}
+
+/*
+ * inline markdown -> HTML: `code`, **bold**, [text](url), ![alt](file)
+ * (embedded, file relative to base); everything else escaped
+ */
+static void html_inline(struct out *o, const char *s, const char *base)
+{
+	while (*s) {
+		const char *e;
+
+		if (*s == '`' && (e = strchr(s + 1, '`'))) {
+			fputs("<code>", o->html);
+			html_esc(o->html, s + 1, e - s - 1);
+			fputs("</code>", o->html);
+			s = e + 1;
+		} else if (s[0] == '*' && s[1] == '*' && (e = strstr(s + 2, "**"))) {
+			fputs("<strong>", o->html);
+			html_esc(o->html, s + 2, e - s - 2);
+			fputs("</strong>", o->html);
+			s = e + 2;
+		} else if ((s[0] == '!' && s[1] == '[') || s[0] == '[') {
+			int img = s[0] == '!';
+			const char *t = s + 1 + img, *te = strstr(t, "]("), *ue = te ? strchr(te, ')') : NULL;
+
+			if (!te || !ue || memchr(t, '\n', ue - t)) {
+				html_esc(o->html, s, 1);
+				s++;
+				continue;
+			}
+			if (img) {
+				char path[PATH_MAX];
+
+				snprintf(path, sizeof(path), "%s/%.*s", base ? base : o->dir,
+					 (int)(ue - te - 2), te + 2);
+				html_img(o, path, t, te - t);
+			} else {
+				fputs("<a href=\"", o->html);
+				html_esc(o->html, te + 2, ue - te - 2);
+				fputs("\">", o->html);
+				html_esc(o->html, t, te - t);
+				fputs("</a>", o->html);
+			}
+			s = ue + 1;
+		} else {
+			html_esc(o->html, s, 1);
+			s++;
+		}
+	}
+}
+
+/* ---- the output: every call writes report.md and report.html alike ---- */
+
+static void h2(struct out *o, const char *title)
+{
+	fprintf(o->md, "## %s\n\n", title);
+	fputs("<h2>", o->html);
+	html_esc(o->html, title, strlen(title));
+	fputs("</h2>\n", o->html);
+}
+
+static void para(struct out *o, const char *text)
+{
+	fprintf(o->md, "%s\n\n", text);
+	fputs("<p>", o->html);
+	html_inline(o, text, NULL);
+	fputs("</p>\n", o->html);
+}
+
+static void list_begin(struct out *o)
+{
+	fputs("<ul>\n", o->html);
+}
+
+static void item(struct out *o, const char *text)
+{
+	fprintf(o->md, "- %s\n", text);
+	fputs("<li>", o->html);
+	html_inline(o, text, NULL);
+	fputs("</li>\n", o->html);
+}
+
+static void list_end(struct out *o)
+{
+	fputs("\n", o->md);
+	fputs("</ul>\n", o->html);
+}
+
+static void md_cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s == '\n')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void row(struct out *o, int head, int n, const char *const *cells)
+{
+	fputs("|", o->md);
+	for (int i = 0; i < n; i++) {
+		fputc(' ', o->md);
+		md_cell(o->md, cells[i] ? cells[i] : "");
+		fputs(" |", o->md);
+	}
+	fputs("\n", o->md);
+	if (head) {
+		fputs("|", o->md);
+		for (int i = 0; i < n; i++)
+			fputs("---|", o->md);
+		fputs("\n", o->md);
+		fputs("<table>\n", o->html);
+	}
+	fputs("<tr>", o->html);
+	for (int i = 0; i < n; i++) {
+		fputs(head ? "<th>" : "<td>", o->html);
+		html_inline(o, cells[i] ? cells[i] : "", NULL);
+		fputs(head ? "</th>" : "</td>", o->html);
+	}
+	fputs("</tr>\n", o->html);
+}
+
+static void table_end(struct out *o)
+{
+	fputs("\n", o->md);
+	fputs("</table>\n", o->html);
+}
+
+static void plot_ref(struct out *o, const char *name, const char *title, const char *caption)
+{
+	char path[PATH_MAX];
+
+	fprintf(o->md, "![%s](%s.svg)\n\n%s (PNG: [%s.png](%s.png))\n\n", title, name, caption, name, name);
+	snprintf(path, sizeof(path), "%s/%s.svg", o->dir, name);
+	fputs("<figure>", o->html);
+	html_img(o, path, title, strlen(title));
+	fputs("<figcaption>", o->html);
+	html_inline(o, caption, NULL);
+	fputs("</figcaption></figure>\n", o->html);
+}
+
+/*
+ * A markdown file written by another tool (the conformance matrix, the A/B
+ * and reliability sections): copied into report.md with its image links
+ * made relative to the report's directory (they are relative to base, the
+ * file's own directory), and turned into HTML with the images embedded.
+ */
+static void raw_md(struct out *o, const char *text, const char *base)
+{
+	const char *p = text;
+	int in_table = 0, in_list = 0, in_code = 0, ncols = 0;
+	char para_buf[8192];
+	size_t plen = 0;
+
+	para_buf[0] = 0;
+#define FLUSH_PARA() do {						\
+		if (plen) {						\
+			fputs("<p>", o->html);				\
+			html_inline(o, para_buf, base);			\
+			fputs("</p>\n", o->html);			\
+			plen = 0;					\
+			para_buf[0] = 0;				\
+		}							\
+	} while (0)
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		char line[8192];
+
+		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), p);
+		p += n + (eol ? 1 : 0);
+
+		/* report.md: the same line, with ![alt](file) made relative to the report */
+		if (!in_code) {
+			const char *s = line;
+
+			while (*s) {
+				const char *bang = strstr(s, "!["), *mid = bang ? strstr(bang, "](") : NULL;
+				const char *end = mid ? strchr(mid, ')') : NULL;
+				char file[PATH_MAX], rel[PATH_MAX + 256];
+
+				if (!end) {
+					fputs(s, o->md);
+					break;
+				}
+				fwrite(s, 1, mid + 2 - s, o->md);
+				snprintf(file, sizeof(file), "%.*s", (int)(end - mid - 2), mid + 2);
+				if (file[0] == '/' || strstr(file, "://")) {
+					fputs(file, o->md);
+				} else {
+					snprintf(rel, sizeof(rel), "%s/%s", base, file);
+					relpath(o->dir, rel, file, sizeof(file));
+					fputs(file, o->md);
+				}
+				s = end;
+			}
+			fputc('\n', o->md);
+		} else {
+			fprintf(o->md, "%s\n", line);
+		}
+
+		/* report.html */
+		if (!strncmp(line, "```", 3)) {
+			FLUSH_PARA();
+			fputs(in_code ? "</pre>\n" : "<pre>", o->html);
+			in_code = !in_code;
+			continue;
+		}
+		if (in_code) {
+			html_esc(o->html, line, strlen(line));
+			fputc('\n', o->html);
+			continue;
+		}
+		if (line[0] == '|') {
+			char *cells[64], *c, *save;
+			int nc = 0, sep = 1;
+
+			FLUSH_PARA();
+			/* split on | not preceded by a backslash */
+			c = line + 1;
+			cells[nc++] = c;
+			for (char *q = c; *q && nc < 64; q++) {
+				if (*q == '\\' && q[1] == '|') {
+					memmove(q, q + 1, strlen(q));
+					continue;
+				}
+				if (*q == '|') {
+					*q = 0;
+					cells[nc++] = q + 1;
+				}
+			}
+			if (nc && !*cells[nc - 1])
+				nc--;	/* the trailing | */
+			for (int i = 0; i < nc; i++) {
+				while (*cells[i] == ' ')
+					cells[i]++;
+				for (size_t k = strlen(cells[i]); k && cells[i][k - 1] == ' '; k--)
+					cells[i][k - 1] = 0;
+				if (strspn(cells[i], "-: ") != strlen(cells[i]) || !*cells[i])
+					sep = 0;
+			}
+			(void)save;
+			if (sep && in_table)
+				continue;
+			if (!in_table) {
+				fputs("<table>\n", o->html);
+				in_table = 1;
+				ncols = nc;
+			}
+			/* a | inside the first cell (e.g. "IN|HUP") in an older file: glue it back */
+			while (nc > ncols && nc > 1) {
+				cells[0][strlen(cells[0])] = '|';
+				memmove(&cells[1], &cells[2], (nc - 2) * sizeof(cells[0]));
+				nc--;
+			}
+			fputs("<tr>", o->html);
+			for (int i = 0; i < nc; i++) {
+				fputs(in_table == 1 ? "<th>" : "<td>", o->html);
+				html_inline(o, cells[i], base);
+				fputs(in_table == 1 ? "</th>" : "</td>", o->html);
+			}
+			fputs("</tr>\n", o->html);
+			in_table = 2;
+			continue;
+		}
+		if (in_table) {
+			fputs("</table>\n", o->html);
+			in_table = 0;
+		}
+		if ((line[0] == '-' || line[0] == '*') && line[1] == ' ') {
+			FLUSH_PARA();
+			if (!in_list)
+				fputs("<ul>\n", o->html);
+			in_list = 1;
+			fputs("<li>", o->html);
+			html_inline(o, line + 2, base);
+			fputs("</li>\n", o->html);
+			continue;
+		}
+		if (in_list) {
+			fputs("</ul>\n", o->html);
+			in_list = 0;
+		}
+		if (line[0] == '#') {
+			int level = (int)strspn(line, "#");
+			const char *t = line + level;
+
+			FLUSH_PARA();
+			while (*t == ' ')
+				t++;
+			level = level > 6 ? 6 : level;
+			fprintf(o->html, "<h%d>", level);
+			html_inline(o, t, base);
+			fprintf(o->html, "</h%d>\n", level);
+			continue;
+		}
+		if (!line[0]) {
+			FLUSH_PARA();
+			continue;
+		}
+		if (plen + strlen(line) + 2 < sizeof(para_buf)) {
+			if (plen)
+				para_buf[plen++] = ' ';
+			strcpy(para_buf + plen, line);
+			plen += strlen(line);
+		}
+	}
+	FLUSH_PARA();
+	if (in_table)
+		fputs("</table>\n", o->html);
+	if (in_list)
+		fputs("</ul>\n", o->html);
+	if (in_code)
+		fputs("</pre>\n", o->html);
+	fputs("\n", o->md);
+#undef FLUSH_PARA
+}
+
+/* ---- plots ---- */
+
+static FILE *open_in(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "exitwatch report: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+/* gnuplot NAME.gp in dir; 0 when NAME.svg and NAME.png were drawn */
+static int gnuplot(const char *dir, const char *name)
+{
+	char gp[PATH_MAX];
+	pid_t pid;
+	int st;
+
+	snprintf(gp, sizeof(gp), "%s.gp", name);
+	pid = fork();
+	if (pid == 0) {
+		if (chdir(dir))
+			_exit(126);
+		execlp("gnuplot", "gnuplot", gp, (char *)NULL);
+		fprintf(stderr, "exitwatch report: gnuplot: %s (scripts/setup.sh installs it)\n", strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "exitwatch report: gnuplot %s/%s failed\n", dir, gp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The header of a plot script: the body is drawn twice, as SVG (for the
+ * HTML) and PNG (to look at); `body` is written once, replot repeats it.
+ */
+static void gp_begin(FILE *f, const char *name)
+{
+	fprintf(f, "# drawn by exitwatch report; run `gnuplot %s.gp` here to redraw\n", name);
+	fprintf(f, "set terminal svg size 1000,600 dynamic noenhanced font \"Helvetica,13\" background rgb \"white\"\n");
+	fprintf(f, "set output \"%s.svg\"\n", name);
+}
+
+static void gp_end(FILE *f, const char *name)
+{
+	fprintf(f, "set terminal pngcairo size 1200,720 noenhanced font \"Helvetica,12\" background rgb \"white\"\n");
+	fprintf(f, "set output \"%s.png\"\nreplot\nset output\n", name);
+}
+
+struct plot {
+	char name[32], title[160], caption[600];
+};
+
+static int cmp_mech(const void *a, const void *b)
+{
+	const struct jv *x = *(const struct jv *const *)a, *y = *(const struct jv *const *)b;
+	int d = mech_index(S(x, "mechanism")) - mech_index(S(y, "mechanism"));
+
+	return d ? d : (int)(N(x, "n") - N(y, "n"));
+}
+
+/* runs of d matching scenario (and n >= 0, load off), in mechanism then N order */
+static int select_runs(const struct jv *d, const char *scenario, int n, const struct jv **out, int max)
+{
+	const struct jv *runs = jv_get(d, "runs");
+	int k = 0;
+
+	for (size_t i = 0; runs && i < runs->len && k < max; i++) {
+		const struct jv *r = &runs->items[i];
+
+		if (!is_ok_run(r) || strcmp(S(r, "scenario"), scenario) || B(r, "load"))
+			continue;
+		if (n >= 0 && N(r, "n") != n)
+			continue;
+		out[k++] = r;
+	}
+	qsort(out, k, sizeof(out[0]), cmp_mech);
+	return k;
+}
+
+static int plot_cdf(const struct opts *op, const struct jv *d, struct plot *p)
+{
+	const struct jv *rs[64];
+	int n = select_runs(d, "burst", 1, rs, 64), e2u;
+	FILE *f;
+
+	if (!n)
+		return 1;
+	e2u = !strcmp(metric_of(rs[0]), "exit_to_user");
+	snprintf(p->name, sizeof(p->name), "latency_cdf");
+	snprintf(p->title, sizeof(p->title), "Latency CDF per mechanism (burst, N=1)");
+	snprintf(p->caption, sizeof(p->caption),
+		 "How long after a child's death each mechanism's watcher knows, one child killed at a "
+		 "time (burst N=1, no background load). %s A curve further left is faster; its height at "
+		 "a latency is the fraction of exits noticed within that time.",
+		 e2u ? "Latency from the kernel's `sched_process_exit` of the child (BPF stamp) to the "
+		       "watcher's own clock reading." :
+		       "Latency from the `kill()` call to the watcher's own clock reading (no BPF tracer in this run).");
+	for (int i = 0; i < n; i++) {
+		const struct jv *cdf = jv_get(rs[i], "cdf_ns");
+
+		f = open_in(op->dir, fmt("cdf_%s.dat", S(rs[i], "mechanism")));
+		if (!f)
+			return -1;
+		fprintf(f, "# latency_us fraction (quantiles of %s, %s)\n", metric_of(rs[i]), S(rs[i], "mechanism"));
+		for (size_t q = 0; cdf && q < cdf->len; q++) {
+			double v = jv_num(&cdf->items[q], 0) / 1e3;
+
+			fprintf(f, "%g %g\n", v < 0.1 ? 0.1 : v, q / 100.0);
+		}
+		fclose(f);
+	}
+	f = open_in(op->dir, "latency_cdf.gp");
+	if (!f)
+		return -1;
+	gp_begin(f, p->name);
+	fprintf(f, "set title \"How fast a watcher learns that a child died (one child killed at a time)\\n"
+		   "%s; %s, kernel %s\"\n",
+		e2u ? "from sched_process_exit in the kernel to the watcher's clock reading" :
+		      "from kill() to the watcher's clock reading",
+		S(d, "machine.cpu_model"), S(d, "machine.kernel_release"));
+	fprintf(f, "set xlabel \"latency (microseconds, log scale)\"\n");
+	fprintf(f, "set ylabel \"fraction of exits noticed within that latency\"\n");
+	fprintf(f, "set logscale x\nset format x \"%%g\"\nset yrange [0:1]\nset ytics 0.1\n");
+	fprintf(f, "set grid xtics mxtics ytics lc rgb \"#dddddd\"\n");
+	fprintf(f, "set key outside right top title \"mechanism\"\n");
+	fprintf(f, "plot ");
+	for (int i = 0; i < n; i++) {
+		int m = mech_index(S(rs[i], "mechanism"));
+
+		fprintf(f, "%s\"cdf_%s.dat\" using 1:2 with lines lw 2 dt %d lc rgb \"%s\" title \"%s\"",
+			i ? ", \\\n     " : "", mech_order[m], dashes[m], colors[m], mech_order[m]);
+	}
+	fprintf(f, "\n");
+	gp_end(f, p->name);
+	fclose(f);
+	return gnuplot(op->dir, p->name);
+}
+
+/* latency p50 and CPU per exit against N (from the scaling run if there is one) */
+static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *lp, struct plot *cp)
+{
+	const struct jv *rs[256];
+	int n = select_runs(src, "burst", -1, rs, 256), have[NMECH] = { 0 }, vm;
+	int nmech = 0, e2u = 0, r1, r2;
+	FILE *f[NMECH] = { 0 }, *g;
+
+	if (!n)
+		return 1;
+	vm = !strcmp(S(src, "options.spawn"), "vm");
+	for (int i = 0; i < n; i++) {
+		int m = mech_index(S(rs[i], "mechanism"));
+		double p50 = lat(rs[i], metric_of(rs[i]), "p50"), cpu = N(rs[i], "watcher_cpu_ns_per_exit");
+
+		e2u |= !strcmp(metric_of(rs[i]), "exit_to_user");
+		if (!f[m]) {
+			f[m] = open_in(op->dir, fmt("byn_%s.dat", mech_order[m]));
+			if (!f[m])
+				return -1;
+			fprintf(f[m], "# N median_latency_us watcher_cpu_us_per_exit (%s)\n", mech_order[m]);
+			have[m] = 1;
+			nmech++;
+		}
+		fprintf(f[m], "%g %g %g\n", N(rs[i], "n"), isfinite(p50) ? (p50 < 100 ? 0.1 : p50 / 1e3) : NAN,
+			isfinite(cpu) ? cpu / 1e3 : NAN);
+	}
+	for (int m = 0; m < NMECH; m++)
+		if (f[m])
+			fclose(f[m]);
+
+	snprintf(lp->name, sizeof(lp->name), "latency_vs_n");
+	snprintf(lp->title, sizeof(lp->title), "Median latency vs N");
+	snprintf(lp->caption, sizeof(lp->caption),
+		 "Median latency against the number of children killed at once (N), per mechanism, "
+		 "no background load%s. Latency is %s. Lower is better; a mechanism that scans all "
+		 "children per event rises with N.",
+		 vm ? " (children created with CLONE_VM: cheap to create, no mm teardown at exit)" : "",
+		 e2u ? "from the child's `sched_process_exit` to the watcher's clock reading" :
+		       "from the `kill()` call to the watcher's clock reading");
+	snprintf(cp->name, sizeof(cp->name), "cpu_vs_n");
+	snprintf(cp->title, sizeof(cp->title), "Watcher CPU per exit vs N");
+	snprintf(cp->caption, sizeof(cp->caption),
+		 "CPU time of the watcher thread (CLOCK_THREAD_CPUTIME_ID over the whole cell, incl. "
+		 "interrupt and softirq work that ran while it was current) divided by the exits it "
+		 "noticed, against N%s. Flat is what a mechanism with O(1) work per exit should show.",
+		 vm ? " (CLONE_VM children)" : "");
+	for (int which = 0; which < 2; which++) {
+		struct plot *p = which ? cp : lp;
+		int first = 1;
+
+		g = open_in(op->dir, fmt("%s.gp", p->name));
+		if (!g)
+			return -1;
+		gp_begin(g, p->name);
+		if (!which)
+			fprintf(g, "set title \"Median notification latency against burst size N%s\\n"
+				   "(%s; kernel %s)\"\n", vm ? " (CLONE_VM children)" : "",
+				e2u ? "sched_process_exit -> watcher's clock reading" : "kill() -> watcher's clock reading",
+				S(src, "machine.kernel_release"));
+		else
+			fprintf(g, "set title \"Watcher thread CPU time per exit against burst size N%s\\n"
+				   "(kernel %s)\"\n", vm ? " (CLONE_VM children)" : "",
+				S(src, "machine.kernel_release"));
+		fprintf(g, "set xlabel \"children killed at once, N (log scale)\"\n");
+		fprintf(g, "set ylabel \"%s\"\n", which ? "watcher CPU per exit (microseconds, log scale)"
+							 : "median latency (microseconds, log scale)");
+		fprintf(g, "set logscale xy\nset format x \"%%.0f\"\nset format y \"%%.0f\"\n");
+		fprintf(g, "set grid xtics ytics mytics lc rgb \"#dddddd\"\n");
+		fprintf(g, "set key outside right top title \"mechanism\"\nset offsets graph 0.03, graph 0.03, 0, 0\n");
+		fprintf(g, "plot ");
+		for (int m = 0; m < NMECH; m++) {
+			if (!have[m])
+				continue;
+			fprintf(g, "%s\"byn_%s.dat\" using 1:%d with linespoints lw 2 dt %d pt %d ps 1.2 lc rgb \"%s\" title \"%s\"",
+				first ? "" : ", \\\n     ", mech_order[m], which ? 3 : 2, dashes[m], 5 + 2 * (m % 4),
+				colors[m], mech_order[m]);
+			first = 0;
+		}
+		fprintf(g, "\n");
+		gp_end(g, p->name);
+		fclose(g);
+	}
+	(void)nmech;
+	r1 = gnuplot(op->dir, lp->name);
+	r2 = gnuplot(op->dir, cp->name);
+	return r1 || r2 ? -1 : 0;
+}
+
+static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p)
+{
+	const struct jv *rs[64];
+	int n = select_runs(d, "burst", 1, rs, 64), k = 0;
+	FILE *f;
+
+	f = open_in(op->dir, "stages.dat");
+	if (!f)
+		return -1;
+	fprintf(f, "# mechanism, then the mean of each stage in microseconds:");
+	for (int s = 0; s < NSTAGE; s++)
+		fprintf(f, " %s", stage_keys[s]);
+	fprintf(f, "\n");
+	for (int i = 0; i < n; i++) {
+		const struct jv *st = jv_get(rs[i], "stages_mean_ns");
+
+		if (!st)
+			continue;
+		fprintf(f, "%s", S(rs[i], "mechanism"));
+		for (int s = 0; s < NSTAGE; s++)
+			fprintf(f, " %g", jv_num(jv_get(st, stage_keys[s]), 0) / 1e3);
+		fprintf(f, "\n");
+		k++;
+	}
+	fclose(f);
+	if (!k)
+		return 1;
+	snprintf(p->name, sizeof(p->name), "stages");
+	snprintf(p->title, sizeof(p->title), "Stage breakdown of exit -> user (burst N=1)");
+	snprintf(p->caption, sizeof(p->caption),
+		 "Where the time between the child's `sched_process_exit` and the watcher's clock reading "
+		 "goes, mean per exit, one child killed at a time. Stages are cut at kernel stamps in "
+		 "time order; a stage with no stamp (e.g. no wake-up for a polling mechanism) is folded "
+		 "into the next, so each bar is exactly the mean exit -> user latency.");
+	f = open_in(op->dir, "stages.gp");
+	if (!f)
+		return -1;
+	gp_begin(f, p->name);
+	fprintf(f, "set title \"Where the time from a child's exit to the watcher knowing goes\\n"
+		   "(mean per exit, one child killed at a time, kernel %s)\"\n", S(d, "machine.kernel_release"));
+	fprintf(f, "set ylabel \"mean time per exit (microseconds)\"\n");
+	fprintf(f, "set style data histograms\nset style histogram rowstacked\n"
+		   "set style fill solid 0.85 border -1\nset boxwidth 0.7\n");
+	fprintf(f, "set key outside below horizontal maxrows 2 title \"stage\"\n");
+	fprintf(f, "set grid ytics lc rgb \"#dddddd\"\nset xtics rotate by -25 nomirror\nset yrange [0:*]\n");
+	fprintf(f, "plot \"stages.dat\" using 2:xtic(1) lc rgb \"#9467bd\" title \"%s\"", stage_titles[0]);
+	{
+		static const char *const sc[NSTAGE] = {
+			"#9467bd", "#2ca02c", "#17becf", "#ff7f0e", "#d62728", "#1f77b4",
+		};
+
+		for (int s = 1; s < NSTAGE; s++)
+			fprintf(f, ", \\\n     '' using %d lc rgb \"%s\" title \"%s\"", s + 2, sc[s], stage_titles[s]);
+	}
+	fprintf(f, "\n");
+	gp_end(f, p->name);
+	fclose(f);
+	return gnuplot(op->dir, p->name);
+}
+
+/* ---- sections ---- */
+
+static const char *mark(const struct jv *met)
+{
+	if (met && met->type == JV_BOOL)
+		return met->boolean ? "**met**" : "**not met**";
+	return "n/a";
+}
+
+static void sec_machine(struct out *o, const struct jv *d)
+{
+	const struct jv *t = jv_get(d, "tracer");
+
+	h2(o, "Machine and kernel");
+	list_begin(o);
+	item(o, fmt("kernel %s (%s), %s, %g CPUs online (%s), %g MB RAM, Debian %s, pid_max %s",
+		    S(d, "machine.kernel_release"), S(d, "machine.kernel_version"), S(d, "machine.arch"),
+		    N(d, "machine.cpus_online"), S(d, "machine.cpu_model"), N(d, "machine.mem_total_mb"),
+		    S(d, "machine.debian_version"), S(d, "machine.pid_max")));
+	item(o, fmt("load average at start: %s; at end: %s (the storms raise it themselves: thousands of "
+		    "killed children are runnable at once)", S(d, "machine.loadavg_start"), S(d, "machine.loadavg_end")));
+	item(o, fmt("note: %s", *S(d, "tool.note") ? S(d, "tool.note") : "-"));
+	item(o, fmt("command: `%s` (%.0f s%s%s)", S(d, "tool.command"), N(d, "tool.duration_s"),
+		    N(d, "options.reps") > 1 ? fmt(", %g repetitions of every cell", N(d, "options.reps")) : "",
+		    B(d, "tool.interrupted") ? ", INTERRUPTED: partial results" : ""));
+	if (N(d, "options.inject_delay_us") > 0)
+		item(o, fmt("**EXITWATCH_INJECT_DELAY_US was set**: the watcher of %s busy-waited %g us after each "
+			    "notice (a deliberately slow watcher for testing the regression gate): its figures are not "
+			    "real", *S(d, "options.inject_delay_mechanism") ? S(d, "options.inject_delay_mechanism") :
+			    "every mechanism", N(d, "options.inject_delay_us")));
+	if (B(t, "enabled")) {
+		item(o, fmt("BPF tracer: on. %s. mm teardown tracepoints: %s. Optional fentry programs: %s.",
+			    S(t, "exit_tracepoint_placement"), B(t, "mm_tracepoints") ? "yes" : "no",
+			    B(t, "stage_programs") ? "loaded" : fmt("not loaded (%s)", S(t, "stage_programs_reason"))));
+		item(o, fmt("ring buffer: %.0f records, %.0f drops; task map full: %.0f times", N(t, "records_total"),
+			    N(t, "ringbuf_drops_total"), N(t, "map_full_total")));
+	} else {
+		item(o, fmt("BPF tracer: **off** (%s). Only user-space latencies (kill() or the child's last "
+			    "stamp -> notice).", S(t, "reason")));
+	}
+	list_end(o);
+}
+
+static void sec_observer(struct out *o, const struct jv *d)
+{
+	const struct jv *t = jv_get(d, "tracer");
+	double before = B(t, "enabled") ? N(t, "exit_tp_before_exit_mm") : NAN;
+	static const char *const head[] = { "boundary", "how", "this kernel", "6.1" };
+	const char *rows[][4] = {
+		{ "SIGKILL generated", "tp `signal_generate`", "yes", "yes" },
+		{ "exit begins", "tp `sys_enter` (exit_group) or `signal_deliver` (SIGKILL)", "yes", "yes" },
+		{ "t_exit", "tp `sched_process_exit`, the group's last thread (signal->live == 0)",
+		  before == 1 ? "before exit_mm (6.16+)" : before == 0 ? "after exit_mm" : "?",
+		  "after exit_mm and acct_process" },
+		{ "mm teardown start / end", "first tp `mmap_lock_start_locking` of the exiting task / tp `exit_mmap`",
+		  B(t, "mm_tracepoints") ? "yes" : "no", "yes" },
+		{ "notify", "fentry `do_notify_parent` (optional), else the first of SIGCHLD generated and the first watcher wake",
+		  B(t, "stage_programs") ? "fentry" : "fallback (fentry refused here)", "fentry (loads in the 6.1 guests)" },
+		{ "t_wake", "tp `sched_waking`, current in the exiting group, p a watcher thread", "yes", "yes" },
+		{ "t_run", "tp `sched_switch`, next == that watcher", "yes", "yes" },
+		{ "t_reap", "fentry `release_task` (optional)", B(t, "stage_programs") ? "yes" : "no", "yes" },
+	};
+
+	h2(o, "What the kernel lets the observer measure");
+	row(o, 1, 4, head);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		row(o, 0, 4, rows[i]);
+	table_end(o);
+	para(o, before == 1 ? "On this kernel exit->wake includes mm teardown; on 6.1 mm teardown happens before "
+			      "t_exit and shows up in begin_to_exit instead, so exit->wake figures of the two "
+			      "kernels are not comparable without the stages. One CO-RE object (`bpf/exitwatch.bpf.c`) "
+			      "loads unchanged on both." :
+			      "mm teardown happens before t_exit here and shows up in begin_to_exit.");
+}
+
+/* what the 20-minute look at pidfd-epoll's CPU per exit found (see harness/README.md) */
+static const char scaling_finding[] =
+	"Where the extra CPU goes: see the section *pidfd-epoll CPU per exit at large N* below.";
+
+static void sec_targets(struct out *o, const struct jv *d, const struct jv *sc)
+{
+	static const char *const head[] = { "target", "goal", "measured", "met", "detail" };
+	const struct jv *tg = jv_get(d, "targets");
+
+	h2(o, "SPEC targets");
+	row(o, 1, 5, head);
+	for (size_t i = 0; tg && i < tg->len; i++) {
+		const struct jv *t = &tg->items[i], *met = jv_get(t, "met");
+		const char *name = S(t, "name"), *note = S(t, "note");
+		double meas = N(t, "measured");
+		char detail[2048];
+		const char *cells[5];
+
+		snprintf(detail, sizeof(detail), "%s", note);
+		/* the scaling run supplies what the main run cannot (N=10,000) */
+		if (sc && !strcmp(name, "pidfd_epoll_scaling") && (!met || met->type != JV_BOOL)) {
+			const struct jv *st = jv_get(sc, "targets");
+
+			for (size_t k = 0; st && k < st->len; k++) {
+				const struct jv *s2 = &st->items[k];
+
+				if (strcmp(S(s2, "name"), name) || !jv_get(s2, "met") ||
+				    jv_get(s2, "met")->type != JV_BOOL)
+					continue;
+				met = jv_get(s2, "met");
+				meas = N(s2, "measured");
+				snprintf(detail, sizeof(detail), "%s (scaling run, CLONE_VM children). %s",
+					 S(s2, "note"), scaling_finding);
+			}
+		}
+		if (sc && !strcmp(name, "nothing_lost")) {
+			const struct jv *runs = jv_get(sc, "runs");
+			double extra = 0, exits = 0;
+
+			for (size_t k = 0; runs && k < runs->len; k++) {
+				const struct jv *r = &runs->items[k];
+
+				if (!is_ok_run(r))
+					continue;
+				extra += N(r, "detection_errors.missed") + N(r, "lost") + N(r, "bpf.ringbuf_drops");
+				exits += N(r, "exits");
+			}
+			snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
+				 "; scaling run: %.0f exits, %.0f unaccounted or dropped", exits, extra);
+			if (isfinite(meas))
+				meas += extra;
+			if (extra && met && met->type == JV_BOOL && met->boolean) {
+				static const struct jv no = { .type = JV_BOOL, .boolean = 0 };
+
+				met = &no;
+			}
+		}
+		cells[0] = name;
+		cells[1] = S(t, "target");
+		cells[2] = isfinite(meas) ? fmt("%.4g %s", meas, S(t, "unit")) : "-";
+		cells[3] = mark(met);
+		cells[4] = detail;
+		row(o, 0, 5, cells);
+	}
+	table_end(o);
+	para(o, "n/a: the target only asks for a figure, or its inputs were not measured in this run.");
+}
+
+static void sec_mechanisms(struct out *o, const struct jv *d)
+{
+	static const char *const head[] = { "mechanism", "on this kernel", "how it learns of a death, or why it was skipped",
+					     "parent only", "polls" };
+	const struct jv *ms = jv_get(d, "mechanisms");
+
+	h2(o, "Mechanisms");
+	row(o, 1, 5, head);
+	for (size_t i = 0; ms && i < ms->len; i++) {
+		const struct jv *m = &ms->items[i];
+		const char *cells[5] = {
+			S(m, "name"), B(m, "available") ? "measured" : "**skipped**",
+			B(m, "available") ? S(m, "how") : S(m, "skip_reason"),
+			B(m, "parent_only") ? "yes" : "no", B(m, "polls") ? "yes (timer)" : "no (woken)",
+		};
+
+		row(o, 0, 5, cells);
+	}
+	table_end(o);
+}
+
+static void sec_floor(struct out *o, const struct jv *d)
+{
+	const struct jv *fl = jv_get(d, "floor"), *pt = jv_get(d, "perturbation");
+
+	h2(o, "Floor and observer perturbation");
+	list_begin(o);
+	if (B(fl, "measured")) {
+		const struct jv *p = jv_get(fl, "pipe_pingpong_one_way_ns");
+
+		item(o, fmt("wake-up floor, a one-byte pipe ping-pong between two processes, one way: p50 %s us, "
+			    "p90 %s us, p99 %s us, max %s us (%.0f samples%s)", us(N(p, "p50")), us(N(p, "p90")),
+			    us(N(p, "p99")), us(N(p, "max")), N(p, "count"),
+			    N(fl, "repetitions") > 1 ? fmt(", %g repetitions", N(fl, "repetitions")) : ""));
+		item(o, fmt("raw fork+exit+reap rate (fork, _exit, waitpid, one at a time): %.0f /s",
+			    N(fl, "fork_exit_reap_per_s")));
+	} else {
+		item(o, "floor not measured");
+	}
+	if (B(pt, "measured"))
+		item(o, fmt("tracer perturbation: fork+exit+reap %.0f /s traced vs %.0f /s untraced (medians of %zu "
+			    "interleaved %g ms slices, ratio %.3f); median of the paired slice ratios %.3f (the "
+			    "target's figure)", N(pt, "traced_median_per_s"), N(pt, "untraced_median_per_s"),
+			    J(pt, "traced_per_s") ? J(pt, "traced_per_s")->len : 0, N(pt, "slice_ms"),
+			    N(pt, "ratio_of_medians"), N(pt, "ratio")));
+	else
+		item(o, fmt("tracer perturbation not measured: %s", *S(pt, "reason") ? S(pt, "reason") : "-"));
+	list_end(o);
+}
+
+static void sec_runs(struct out *o, const struct jv *d)
+{
+	static const char *const head[] = {
+		"scenario", "N", "load", "mechanism", "exits", "lost", "missed", "false", "metric", "p50 us",
+		"p90 us", "p99 us", "p99.9 us", "max us", "exit->wake p50 us", "wake->run p50 us",
+		"CPU/exit us", "syscalls/exit", "exits/s", "status ok",
+	};
+	static const char *const shead[] = { "scenario", "N", "load", "mechanism", "reason" };
+	const struct jv *runs = jv_get(d, "runs");
+	int nskip = 0;
+
+	h2(o, "All runs");
+	para(o, "Latencies in microseconds. exit->user: from `sched_process_exit` of the child's last thread "
+		"(BPF) to the watcher's own CLOCK_MONOTONIC stamp; trigger->user (without the tracer): from the "
+		"kill() call (burst, heavy) or the child's last stamp before _exit (churn, stagger). CPU/exit: "
+		"watcher thread CPU time over the whole cell / exits. status ok: wait statuses recovered "
+		"correctly / exits noticed (pollers cannot recover one).");
+	row(o, 1, 20, head);
+	for (size_t i = 0; runs && i < runs->len; i++) {
+		const struct jv *r = &runs->items[i];
+		const char *m = metric_of(r), *cells[20];
+
+		if (!is_ok_run(r)) {
+			nskip++;
+			continue;
+		}
+		cells[0] = S(r, "scenario");
+		cells[1] = fmt("%g", N(r, "n"));
+		cells[2] = B(r, "load") ? "on" : "off";
+		cells[3] = S(r, "mechanism");
+		cells[4] = fmt("%.0f", N(r, "exits"));
+		cells[5] = fmt("%.0f", N(r, "lost"));
+		cells[6] = fmt("%.0f", N(r, "detection_errors.missed"));
+		cells[7] = fmt("%.0f", N(r, "detection_errors.false"));
+		cells[8] = !strcmp(m, "exit_to_user") ? "exit->user" : "trigger->user";
+		cells[9] = us(lat(r, m, "p50"));
+		cells[10] = us(lat(r, m, "p90"));
+		cells[11] = us(lat(r, m, "p99"));
+		cells[12] = us(lat(r, m, "p99_9"));
+		cells[13] = us(lat(r, m, "max"));
+		cells[14] = us(lat(r, "exit_to_wake", "p50"));
+		cells[15] = us(lat(r, "wake_to_run", "p50"));
+		cells[16] = isfinite(N(r, "watcher_cpu_ns_per_exit")) ? fmt("%.2f", N(r, "watcher_cpu_ns_per_exit") / 1e3) : "-";
+		cells[17] = isfinite(N(r, "syscalls_per_exit")) ? fmt("%.2f", N(r, "syscalls_per_exit")) : "-";
+		cells[18] = fmt("%.0f", N(r, "exits_per_s"));
+		cells[19] = fmt("%.0f/%.0f%s", N(r, "exit_status.recovered"), N(r, "exit_status.expected"),
+				*S(r, "error") ? fmt(" (watcher error: %s)", S(r, "error")) : "");
+		row(o, 0, 20, cells);
+	}
+	table_end(o);
+	if (!nskip)
+		return;
+	para(o, "Skipped cells, with the reason:");
+	row(o, 1, 5, shead);
+	for (size_t i = 0; runs && i < runs->len; i++) {
+		const struct jv *r = &runs->items[i];
+		const char *cells[5];
+
+		if (is_ok_run(r))
+			continue;
+		cells[0] = S(r, "scenario");
+		cells[1] = fmt("%g", N(r, "n"));
+		cells[2] = B(r, "load") ? "on" : "off";
+		cells[3] = S(r, "mechanism");
+		cells[4] = S(r, "skip_reason");
+		row(o, 0, 5, cells);
+	}
+	table_end(o);
+}
+
+static void sec_scaling(struct out *o, const struct jv *sc)
+{
+	static const char *const head[] = {
+		"scenario", "N", "mechanism", "exits", "lost", "missed", "p50 us", "p99 us", "max us",
+		"CPU/exit us", "syscalls/exit", "exits/s",
+	};
+	const struct jv *runs = jv_get(sc, "runs");
+
+	h2(o, "Scaling run (children created with CLONE_VM: cheap to create, no mm teardown)");
+	para(o, fmt("command: `%s`. Forking 10,000 real processes takes minutes on a slow 2-core machine, so "
+		    "the N sweep up to 10,000 uses children that share the harness's memory; the notification "
+		    "path is the same, exit skips mm teardown. The per-N plots above come from this run.",
+		    S(sc, "tool.command")));
+	row(o, 1, 12, head);
+	for (size_t i = 0; runs && i < runs->len; i++) {
+		const struct jv *r = &runs->items[i];
+		const char *m = metric_of(r), *cells[12];
+
+		if (!is_ok_run(r))
+			continue;
+		cells[0] = S(r, "scenario");
+		cells[1] = fmt("%g", N(r, "n"));
+		cells[2] = S(r, "mechanism");
+		cells[3] = fmt("%.0f", N(r, "exits"));
+		cells[4] = fmt("%.0f", N(r, "lost"));
+		cells[5] = fmt("%.0f", N(r, "detection_errors.missed"));
+		cells[6] = us(lat(r, m, "p50"));
+		cells[7] = us(lat(r, m, "p99"));
+		cells[8] = us(lat(r, m, "max"));
+		cells[9] = isfinite(N(r, "watcher_cpu_ns_per_exit")) ? fmt("%.2f", N(r, "watcher_cpu_ns_per_exit") / 1e3) : "-";
+		cells[10] = isfinite(N(r, "syscalls_per_exit")) ? fmt("%.2f", N(r, "syscalls_per_exit")) : "-";
+		cells[11] = fmt("%.0f", N(r, "exits_per_s"));
+		row(o, 0, 12, cells);
+	}
+	table_end(o);
+}
+
+static void sec_stages(struct out *o, const struct jv *d)
+{
+	const struct jv *rs[64];
+	int n = select_runs(d, "burst", 1, rs, 64), k = 0;
+	const char *head[NSTAGE + 4];
+
+	for (int i = 0; i < n; i++)
+		k += jv_get(rs[i], "stages_mean_ns") != NULL;
+	if (!k)
+		return;
+	h2(o, "Stage breakdown (burst N=1, mean us)");
+	para(o, fmt("Stages are cut at the kernel stamps in order from sched_process_exit; a stage whose end "
+		    "stamp is missing (e.g. no wake for a polling mechanism, no SIGCHLD for autoreaped children) "
+		    "is folded into the next one. %s", S(d, "tracer.exit_tracepoint_placement")));
+	head[0] = "mechanism";
+	for (int s = 0; s < NSTAGE; s++)
+		head[s + 1] = stage_keys[s];
+	head[NSTAGE + 1] = "sum of stages";
+	head[NSTAGE + 2] = "mean exit->user";
+	head[NSTAGE + 3] = "difference";
+	row(o, 1, NSTAGE + 4, head);
+	for (int i = 0; i < n; i++) {
+		const struct jv *st = jv_get(rs[i], "stages_mean_ns");
+		const char *cells[NSTAGE + 4];
+		double sum = N(rs[i], "stages_sum_mean_ns"), e2u = N(rs[i], "exit_to_user_mean_ns");
+
+		if (!st)
+			continue;
+		cells[0] = S(rs[i], "mechanism");
+		for (int s = 0; s < NSTAGE; s++)
+			cells[s + 1] = us(jv_num(jv_get(st, stage_keys[s]), 0));
+		cells[NSTAGE + 1] = us(sum);
+		cells[NSTAGE + 2] = us(e2u);
+		cells[NSTAGE + 3] = fmt("%.3f%%", 100 * fabs(sum - e2u) / (e2u > 1 ? e2u : 1));
+		row(o, 0, NSTAGE + 4, cells);
+	}
+	table_end(o);
+}
+
+static void sec_bench(struct out *o, const char *path)
+{
+	static const char *const head[] = { "benchmark", "real time", "CPU time", "unit", "skipped because" };
+	char err[512];
+	struct jv *b = jv_parse_file(path, err, sizeof(err));
+	const struct jv *bs;
+
+	if (!b) {
+		fprintf(stderr, "exitwatch report: micro-benchmarks left out: %s\n", err);
+		return;
+	}
+	h2(o, fmt("Micro-benchmarks (make bench, %s)", *S(b, "context.date") ? S(b, "context.date") : "?"));
+	para(o, fmt("From `%s`: Google Benchmark through the C shim; not re-run by make report.", path));
+	row(o, 1, 5, head);
+	bs = jv_get(b, "benchmarks");
+	for (size_t i = 0; bs && i < bs->len; i++) {
+		const struct jv *x = &bs->items[i];
+		const char *cells[5];
+
+		cells[0] = S(x, "name");
+		if (B(x, "error_occurred")) {
+			cells[1] = cells[2] = cells[3] = "-";
+			cells[4] = S(x, "error_message");
+		} else {
+			cells[1] = fmt("%.0f", N(x, "real_time"));
+			cells[2] = fmt("%.0f", N(x, "cpu_time"));
+			cells[3] = S(x, "time_unit");
+			cells[4] = "";
+		}
+		row(o, 0, 5, cells);
+	}
+	table_end(o);
+	jv_free(b);
+}
+
+static void sec_matrix(struct out *o, const char *path)
+{
+	struct stat st;
+	char when[64], *text, dir[PATH_MAX];
+
+	if (!path || stat(path, &st) || !(text = read_text(path))) {
+		h2(o, "Conformance matrix");
+		para(o, fmt("Not run: %s does not exist (`make check` writes it).", path ? path : "build/matrix.md"));
+		return;
+	}
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
+	h2(o, fmt("Conformance matrix (from make check, written %s)", when));
+	snprintf(dir, sizeof(dir), "%s", path);
+	raw_md(o, text, dirname(dir));
+	free(text);
+}
+
+/* a section file written by another tool; images relative to its directory */
+static void sec_file(struct out *o, const char *path)
+{
+	char *text = read_text(path), dir[PATH_MAX];
+
+	if (!text)
+		return;		/* not written (yet): nothing to add */
+	snprintf(dir, sizeof(dir), "%s", path);
+	raw_md(o, text, dirname(dir));
+	free(text);
+}
+
+/* ---- the command ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: exitwatch report [OPTIONS] RESULTS.json\n"
+		"\n"
+		"Draws the plots of an `exitwatch run` (gnuplot: SVG and PNG, with their data and\n"
+		"scripts) and writes report.md and a self-contained report.html.\n"
+		"\n"
+		"  -d, --dir DIR          output directory (default: the directory of RESULTS.json)\n"
+		"  -s, --scaling FILE     a second run with the N sweep (burst sizes up to 10,000)\n"
+		"  -m, --matrix FILE      the conformance matrix of make check (build/matrix.md)\n"
+		"  -b, --bench FILE       Google Benchmark JSON of make bench (build/bench/bench.json)\n"
+		"  -S, --section FILE     append this markdown section if it exists (repeatable; its\n"
+		"                         image links are relative to its own directory)\n"
+		"  -h, --help\n"
+		"\n"
+		"Exit status: 0 written; 1 written but a plot or image is missing (gnuplot failed);\n"
+		"2 usage error or unreadable input.\n");
+}
+
+static void write_header(struct out *o, const struct jv *d, const struct opts *op)
+{
+	char when[64];
+	time_t now = time(NULL);
+	static const char css[] =
+		"body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;padding:0 1em;color:#222}"
+		"table{border-collapse:collapse;margin:1em 0;font-size:12px}"
+		"td,th{border:1px solid #bbb;padding:3px 6px;text-align:right;vertical-align:top}"
+		"th{background:#eee}td:first-child,th:first-child{text-align:left}"
+		"img{max-width:100%;height:auto}figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:1000px}"
+		"code{background:#f4f4f4;padding:0 2px}pre{background:#f4f4f4;padding:.5em}";
+
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+	fprintf(o->md, "# exitwatch report\n\nGenerated %s by `exitwatch report` from `%s` (schema %s; see "
+		"harness/SCHEMA.md): how fast, how cheaply and how correctly a process learns that another "
+		"process died, for each of nine mechanisms, on kernel %s.\n\n",
+		when, op->results, S(d, "schema"), S(d, "machine.kernel_release"));
+	fprintf(o->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>exitwatch report</title>"
+		"<style>%s</style></head><body>\n<h1>exitwatch report</h1>\n<p>Generated %s by "
+		"<code>exitwatch report</code> (schema ", css, when);
+	html_esc(o->html, S(d, "schema"), strlen(S(d, "schema")));
+	fputs("): how fast, how cheaply and how correctly a process learns that another process died, for each "
+	      "of nine mechanisms, on kernel ", o->html);
+	html_esc(o->html, S(d, "machine.kernel_release"), strlen(S(d, "machine.kernel_release")));
+	fputs(". Self-contained: the plots are embedded.</p>\n", o->html);
+}
+
+int ew_report_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "dir", required_argument, 0, 'd' },
+		{ "scaling", required_argument, 0, 's' },
+		{ "matrix", required_argument, 0, 'm' },
+		{ "bench", required_argument, 0, 'b' },
+		{ "section", required_argument, 0, 'S' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	struct opts op = { 0 };
+	struct jv *d, *sc = NULL;
+	struct plot cdf, byn_l, byn_c, stages;
+	int have_cdf, have_byn, have_st, c, rc[3];
+	char err[512], dirbuf[PATH_MAX], path[PATH_MAX];
+	struct out o = { 0 };
+	struct stat st;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:s:m:b:S:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd': op.dir = optarg; break;
+		case 's': op.scaling = optarg; break;
+		case 'm': op.matrix = optarg; break;
+		case 'b': op.bench = optarg; break;
+		case 'S':
+			if (op.nsections >= MAX_SECTIONS) {
+				fprintf(stderr, "exitwatch report: at most %d --section files\n", MAX_SECTIONS);
+				return 2;
+			}
+			op.sections[op.nsections++] = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'exitwatch report --help'.\n");
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "exitwatch report: %s\nTry 'exitwatch report --help'.\n",
+			optind >= argc ? "which RESULTS.json?" : "one RESULTS.json only");
+		return 2;
+	}
+	op.results = argv[optind];
+	d = jv_parse_file(op.results, err, sizeof(err));
+	if (!d) {
+		fprintf(stderr, "exitwatch report: %s\n", err);
+		return 2;
+	}
+	if (strncmp(S(d, "schema"), "exitwatch-results/", 18) || !jv_get(d, "runs")) {
+		fprintf(stderr, "exitwatch report: %s: not an exitwatch results file (schema \"%s\")\n",
+			op.results, S(d, "schema"));
+		jv_free(d);
+		return 2;
+	}
+	if (op.scaling) {
+		sc = jv_parse_file(op.scaling, err, sizeof(err));
+		if (!sc) {
+			fprintf(stderr, "exitwatch report: %s\n", err);
+			jv_free(d);
+			return 2;
+		}
+	}
+	if (!op.dir) {
+		snprintf(dirbuf, sizeof(dirbuf), "%s", op.results);
+		op.dir = dirname(dirbuf);
+	}
+	if (stat(op.dir, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "exitwatch report: -d %s: not a directory\n", op.dir);
+		jv_free(d);
+		jv_free(sc);
+		return 2;
+	}
+	o.dir = op.dir;
+
+	/* plots first: the report embeds them */
+	/* 0 drawn, 1 no such runs, -1 failed */
+	rc[0] = plot_cdf(&op, d, &cdf);
+	rc[1] = plot_by_n(&op, sc ? sc : d, &byn_l, &byn_c);
+	rc[2] = plot_stages(&op, d, &stages);
+	have_cdf = !rc[0];
+	have_byn = !rc[1];
+	have_st = !rc[2];
+	o.failed = rc[0] < 0 || rc[1] < 0 || rc[2] < 0;
+
+	snprintf(path, sizeof(path), "%s/report.md", op.dir);
+	o.md = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/report.html", op.dir);
+	o.html = fopen(path, "w");
+	if (!o.md || !o.html) {
+		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op.dir, strerror(errno));
+		return 2;
+	}
+	write_header(&o, d, &op);
+	sec_targets(&o, d, sc);
+	sec_machine(&o, d);
+	sec_mechanisms(&o, d);
+	sec_observer(&o, d);
+	sec_floor(&o, d);
+	h2(&o, "Plots");
+	if (have_cdf)
+		plot_ref(&o, cdf.name, cdf.title, cdf.caption);
+	if (have_byn) {
+		plot_ref(&o, byn_l.name, byn_l.title, byn_l.caption);
+		plot_ref(&o, byn_c.name, byn_c.title, byn_c.caption);
+	}
+	if (have_st)
+		plot_ref(&o, stages.name, stages.title, stages.caption);
+	if (!have_cdf || !have_byn || !have_st)
+		para(&o, fmt("Not drawn:%s%s%s (no such runs in the results, or gnuplot failed: see its messages).",
+			     have_cdf ? "" : " the latency CDF (needs burst N=1)",
+			     have_byn ? "" : " latency and CPU against N (needs bursts)",
+			     have_st ? "" : " the stage breakdown (needs burst N=1 with the tracer)"));
+	sec_stages(&o, d);
+	sec_runs(&o, d);
+	if (sc)
+		sec_scaling(&o, sc);
+	if (op.bench && !access(op.bench, R_OK))
+		sec_bench(&o, op.bench);
+	sec_matrix(&o, op.matrix);
+	for (int i = 0; i < op.nsections; i++)
+		sec_file(&o, op.sections[i]);
+	fputs("</body></html>\n", o.html);
+	fclose(o.md);
+	fclose(o.html);
+	jv_free(d);
+	jv_free(sc);
+	if (o.failed)
+		fprintf(stderr, "exitwatch report: written to %s, but some plots or images are missing\n", op.dir);
+	return o.failed ? 1 : 0;
+}
