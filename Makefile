@@ -21,7 +21,7 @@ TEST_LDFLAGS := -static -pthread
 BPF_LIBS := -lbpf -lelf -lz
 
 .PHONY: all setup check report bench ab kernel vm-test test-host tests bpf \
-	selftests matrix check-series clean help
+	selftests matrix check-series clean help gate
 .DEFAULT_GOAL := help
 
 help:
@@ -32,6 +32,8 @@ help:
 	@echo "make test-host     run the KTAP suite on this machine's kernel"
 	@echo "make bench         Google Benchmark micro-benchmarks"
 	@echo "make check-series  per-patch build and checkpatch of kernel-patches/"
+	@echo "make gate          short run compared with results/baselines/ (exitwatch compare)"
+	@echo "make ab            base vs patched 6.1 guests, interleaved boots -> results/ab/"
 
 setup:
 	$(Q)$(TOP)/scripts/setup.sh
@@ -85,6 +87,13 @@ vm-test: setup tests selftests
 
 matrix:
 	$(Q)$(TOP)/scripts/matrix.sh
+
+# ---- performance: regression gate, base/patched A/B ------------------------
+gate: setup
+	$(Q)$(TOP)/scripts/gate.sh
+
+ab: setup
+	$(Q)$(TOP)/scripts/ab.sh
 
 # ---- the two main commands --------------------------------------------------
 check: setup
