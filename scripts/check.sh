@@ -29,6 +29,9 @@ if has_target test-unit; then
 	step "unit tests" $MAKE -s test-unit
 fi
 step "tests on this kernel" ./scripts/run-host.sh
+# exitwatch compare against results/baselines/ (about 1 min); its own tests:
+# noise passes, an injected slowdown fails, broken input is exit 2
+step "regression gate" ./scripts/gate.sh
 for k in base patched; do
 	if step "kernel $k" ./scripts/kernel.sh $k; then
 		step "guest $k" ./scripts/vm-test.sh $k
