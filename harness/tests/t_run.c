@@ -462,3 +462,61 @@ TEST_TIMEOUT(storm_of_10000_exits_no_loss, 175)
 	jv_free(d);
 	unlink(path);
 }
+
+static int file_has(const char *path, const char *needle)
+{
+	return sh("grep -qF -- '%s' %s", needle, path) == 0;
+}
+
+TEST_TIMEOUT(report_writes_md_html_and_plots, 120)
+{
+	const char *dir = "/tmp/ew_t_report";
+	static const char *const files[] = {
+		"report.md", "report.html", "latency_cdf.svg", "latency_cdf.png", "latency_cdf.gp",
+		"latency_vs_n.svg", "latency_vs_n.png", "cpu_vs_n.svg", "cpu_vs_n.png", NULL,
+	};
+	char path[256];
+
+	need_bin();
+	if (sh("command -v gnuplot >/dev/null 2>&1"))
+		SKIP("gnuplot missing (scripts/setup.sh installs it)");
+	ASSERT_EQ(sh("rm -rf %s && mkdir -p %s/latest %s/ab", dir, dir, dir), 0);
+	ASSERT_EQ(sh("%s run -m pidfd-epoll,waitid,uring-waitid -n 1,4 --min-exits 4 --no-floor --no-bpf "
+		     "-o %s/latest/results.json 2>/dev/null", EW_BIN, dir), 0);
+	/* a section written by another tool, its image beside it */
+	ASSERT_EQ(sh("printf '## A/B section\\n\\n![A/B plot](ab_plot.png)\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |\\n'"
+		     " >%s/ab/section.md && printf '\\211PNG\\r\\n\\032\\n' >%s/ab/ab_plot.png", dir, dir), 0);
+	ASSERT_EQ(sh("%s report -d %s/latest -S %s/ab/section.md -S %s/nonexistent/section.md "
+		     "%s/latest/results.json 2>/dev/null", EW_BIN, dir, dir, dir, dir), 0);
+	for (int i = 0; files[i]; i++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/latest/%s", dir, files[i]);
+		if (stat(path, &st) || !st.st_size)
+			TH_LOG("%s missing or empty", path);
+		EXPECT_TRUE(!stat(path, &st) && st.st_size > 0);
+	}
+	snprintf(path, sizeof(path), "%s/latest/report.md", dir);
+	EXPECT_TRUE(file_has(path, "## SPEC targets"));
+	EXPECT_TRUE(file_has(path, "## Mechanisms"));
+	EXPECT_TRUE(file_has(path, "## Floor and observer perturbation"));
+	EXPECT_TRUE(file_has(path, "## Conformance matrix"));
+	EXPECT_TRUE(file_has(path, "BPF tracer: **off**"));
+	/* the skipped mechanism (or a measured one on 6.7+) is listed either way */
+	EXPECT_TRUE(file_has(path, "| uring-waitid |"));
+	/* the section's image link, relative to the report now */
+	EXPECT_TRUE(file_has(path, "![A/B plot](../ab/ab_plot.png)"));
+	snprintf(path, sizeof(path), "%s/latest/report.html", dir);
+	EXPECT_TRUE(file_has(path, "data:image/svg+xml;base64,"));
+	EXPECT_TRUE(file_has(path, "<img alt=\"A/B plot\" src=\"data:image/png;base64,iVBORw0K"));
+	EXPECT_FALSE(file_has(path, "src=\"latency_cdf"));
+	/* bad input: exit 2, nothing written over */
+	EXPECT_EQ(sh("%s report >/dev/null 2>&1", EW_BIN), 2);
+	EXPECT_EQ(sh("%s report /nonexistent.json >/dev/null 2>&1", EW_BIN), 2);
+	EXPECT_EQ(sh("%s report -d %s/latest %s/ab/section.md >/dev/null 2>&1", EW_BIN, dir, dir), 2);
+	EXPECT_EQ(sh("echo '{\"schema\": \"other\"}' >%s/x.json && %s report -d %s/latest %s/x.json "
+		     ">/dev/null 2>&1", dir, EW_BIN, dir, dir), 2);
+	EXPECT_EQ(sh("%s report --help >/dev/null 2>&1", EW_BIN), 0);
+	EXPECT_TRUE(file_has(path, "data:image/svg+xml;base64,"));
+	sh("rm -rf %s", dir);
+}
