@@ -46,7 +46,7 @@ INJECT_MECH=pidfd-epoll
 log() { echo "gate: $*"; }
 die() { echo "gate: $*" >&2; exit 1; }
 
-[ -x "$EW" ] && [ "$EW" -nt harness/compare.c ] || $MAKE -s exitwatch >/dev/null || die "cannot build $EW"
+$MAKE -s exitwatch >/dev/null || die "cannot build $EW"
 mkdir -p "$OUT"
 
 ew_run() { # output-file [env...]: one short run; its stderr goes to output-file.log
