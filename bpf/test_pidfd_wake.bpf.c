@@ -5,8 +5,10 @@
  * designated reaper thread, or to anyone else, and placed before or after
  * the exit of the watched group's last thread.  sched_waking fires in the
  * waker's context, so current is the waker.  User space sets target_tgid
- * and reaper_tid (.bss) per round and reads the round back.  CO-RE tp_btf
- * only; loads unchanged on 6.1 and 6.18.
+ * and reaper_tid (.bss) per round and reads the round back.  At a wake by
+ * the target or the reaper, it also reads whether the watched process's
+ * exit info is already published (both kernels' layouts, by CO-RE field
+ * existence).  CO-RE tp_btf only; loads unchanged on 6.1 and 6.18.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -20,6 +22,61 @@ pid_t target_tgid = 0;
 pid_t reaper_tid = 0;
 struct pidfd_wake_round wake_round = {};
 
+/*
+ * Where the exit info lives, as local CO-RE flavours of the two layouts:
+ * this series on 6.1 (struct pid -> exit_info -> recorded) and 6.17+
+ * (struct pid -> attr -> exit_info, set once published).  A kernel with
+ * neither has no exit info.
+ */
+struct pidfd_exit_info___series61 {
+	bool recorded;
+} __attribute__((preserve_access_index));
+
+struct pid___series61 {
+	struct pidfd_exit_info___series61 *exit_info;
+} __attribute__((preserve_access_index));
+
+struct pidfs_attr___v617 {
+	void *exit_info;
+} __attribute__((preserve_access_index));
+
+struct pid___v617 {
+	struct pidfs_attr___v617 *attr;
+} __attribute__((preserve_access_index));
+
+/* 1: published, 0: not (yet), -1: this kernel has no exit info */
+static __always_inline int exit_info_published(__u64 obj)
+{
+	if (bpf_core_field_exists(struct pid___series61, exit_info)) {
+		struct pid___series61 *pid = (void *)obj;
+		struct pidfd_exit_info___series61 *info = BPF_CORE_READ(pid, exit_info);
+
+		return info && BPF_CORE_READ(info, recorded);
+	}
+	if (bpf_core_field_exists(struct pid___v617, attr)) {
+		struct pid___v617 *pid = (void *)obj;
+		struct pidfs_attr___v617 *attr = BPF_CORE_READ(pid, attr);
+
+		return attr && BPF_CORE_READ(attr, exit_info);
+	}
+	return -1;
+}
+
+static __always_inline void note_exit_info(void)
+{
+	int state;
+
+	if (!wake_round.exit_ns || !wake_round.pid_obj)
+		return;
+	state = exit_info_published(wake_round.pid_obj);
+	if (state > 0)
+		__sync_fetch_and_add(&wake_round.wakes_info_published, 1);
+	else if (state == 0)
+		__sync_fetch_and_add(&wake_round.wakes_info_unpublished, 1);
+	else
+		__sync_fetch_and_add(&wake_round.wakes_info_unknown, 1);
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(pidfd_wake_exit, struct task_struct *p)
 {
@@ -27,8 +84,13 @@ int BPF_PROG(pidfd_wake_exit, struct task_struct *p)
 		return 0;
 	__sync_fetch_and_add(&wake_round.exits, 1);
 	/* the group's last thread: signal->live already dropped to 0 */
-	if (BPF_CORE_READ(p, signal, live.counter) == 0 && !wake_round.exit_ns)
+	if (BPF_CORE_READ(p, signal, live.counter) == 0 && !wake_round.exit_ns) {
+		/* the process's struct pid, which the watcher's pidfd holds */
+		wake_round.pid_obj = (__u64)BPF_CORE_READ(p, signal, pids[PIDTYPE_TGID]);
+		/* a control: not reaped yet, so nothing may be published */
+		wake_round.info_at_exit = exit_info_published(wake_round.pid_obj);
 		wake_round.exit_ns = bpf_ktime_get_ns();
+	}
 	return 0;
 }
 
@@ -48,11 +110,13 @@ int BPF_PROG(pidfd_wake_waking, struct task_struct *p)
 			__sync_fetch_and_add(&wake_round.wakes_by_target_before_exit, 1);
 		wake_round.target_wake_ns = now;
 		wake_round.target_waker_tid = cur->pid;
+		note_exit_info();
 	} else if (reaper_tid && cur->pid == reaper_tid) {
 		__sync_fetch_and_add(&wake_round.wakes_by_reaper, 1);
 		if (!wake_round.exit_ns)
 			__sync_fetch_and_add(&wake_round.wakes_by_reaper_before_exit, 1);
 		wake_round.reaper_wake_ns = now;
+		note_exit_info();
 	} else {
 		__sync_fetch_and_add(&wake_round.wakes_other, 1);
 	}

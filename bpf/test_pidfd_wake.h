@@ -19,6 +19,17 @@ struct pidfd_wake_round {
 	__u32 wakes_other;		/* sched_waking(watcher) from anyone else */
 	__u32 target_waker_tid;		/* the target thread that woke the watcher */
 	__u32 pad;
+	/*
+	 * At each wake by the target or the reaper after the exit: was the
+	 * watched process's exit info (PIDFD_INFO_EXIT) already published?
+	 * Read from its struct pid, whose address pid_obj is taken at the
+	 * exit; "unknown" on a kernel without exit info (base 6.1).
+	 */
+	__u64 pid_obj;
+	__u32 wakes_info_published;
+	__u32 wakes_info_unpublished;
+	__u32 wakes_info_unknown;
+	__s32 info_at_exit;		/* at sched_process_exit: 1 published, 0 not, -1 unknown */
 };
 
 #endif

@@ -6,9 +6,10 @@
  * the watched child must wake it exactly once, from the reaper's context
  * (a reaper thread in waitpid; the exiting child itself when autoreaped),
  * after the child's sched_process_exit; the keyed exit wake-up must not
- * reach it.  The woken watcher reads PIDFD_INFO_EXIT at once: exit info is
- * published before the EPOLLHUP wake-up.  test_pidfd_wake.bpf.c attributes
- * every sched_waking of the watcher.
+ * reach it.  Exit info is published before the EPOLLHUP wake-up: at the
+ * wake-up the BPF program finds it published in the watched process's
+ * struct pid, and the woken watcher reads PIDFD_INFO_EXIT at once.
+ * test_pidfd_wake.bpf.c attributes every sched_waking of the watcher.
  */
 #include "ktap.h"
 #include "pidfd_uapi.h"
@@ -59,10 +60,29 @@ static struct pidfd_wake_round end_round(struct test_pidfd_wake_bpf *skel)
 
 static void log_round(long i, pid_t pid, const struct pidfd_wake_round *r)
 {
-	TH_LOG("round %ld child %d: exit_ns %llu exits %u | by target %u (before exit %u, tid %u) | by reaper %u (before exit %u) | other %u",
+	TH_LOG("round %ld child %d: exit_ns %llu exits %u | by target %u (before exit %u, tid %u) | by reaper %u (before exit %u) | other %u | exit info at exit %d, at wake: published %u, not yet %u, unknown %u",
 	       i, pid, (unsigned long long)r->exit_ns, r->exits, r->wakes_by_target,
 	       r->wakes_by_target_before_exit, r->target_waker_tid, r->wakes_by_reaper,
-	       r->wakes_by_reaper_before_exit, r->wakes_other);
+	       r->wakes_by_reaper_before_exit, r->wakes_other, r->info_at_exit, r->wakes_info_published,
+	       r->wakes_info_unpublished, r->wakes_info_unknown);
+}
+
+/*
+ * Exit info published before the wake-up, seen from inside the kernel: at
+ * the one wake-up, the BPF program read the exit info state from the
+ * watched process's struct pid (both layouts, 6.1 series and 6.17+).
+ */
+static long info_published_rounds;
+
+static void expect_info_published_at_wake(const struct pidfd_wake_round *w)
+{
+	if (w->wakes_info_published == 1 && !w->wakes_info_unpublished)
+		info_published_rounds++;
+	EXPECT_EQ(w->wakes_info_published, 1);
+	EXPECT_EQ(w->wakes_info_unpublished, 0);
+	EXPECT_EQ(w->wakes_info_unknown, 0);
+	/* the control: at the exit, before the reap, it was not published */
+	EXPECT_EQ(w->info_at_exit, 0);
 }
 
 /* the child: exit with code once the watcher sleeps in poll() */
@@ -119,7 +139,8 @@ TEST_TIMEOUT(reap_wakes_hup_poller_once_from_reaper, 600)
 		w = end_round(skel);
 		ASSERT_EQ(rev, POLLHUP);
 		if (w.wakes_by_reaper != 1 || w.wakes_by_reaper_before_exit ||
-		    w.wakes_by_target || !w.exit_ns || w.reaper_wake_ns < w.exit_ns)
+		    w.wakes_by_target || !w.exit_ns || w.reaper_wake_ns < w.exit_ns ||
+		    (f5 && (w.wakes_info_published != 1 || w.info_at_exit)))
 			log_round(i, pid, &w);
 		ASSERT_NE(w.exit_ns, 0);
 		EXPECT_EQ(w.wakes_by_reaper, 1);
@@ -127,6 +148,8 @@ TEST_TIMEOUT(reap_wakes_hup_poller_once_from_reaper, 600)
 		EXPECT_GE(w.reaper_wake_ns, w.exit_ns);
 		/* the exit wake-up is keyed EPOLLIN: not for a HUP-only poller */
 		EXPECT_EQ(w.wakes_by_target, 0);
+		if (f5)
+			expect_info_published_at_wake(&w);
 		close(pidfd);
 		if (ktap_failed)
 			break;
@@ -135,8 +158,8 @@ TEST_TIMEOUT(reap_wakes_hup_poller_once_from_reaper, 600)
 	ASSERT_EQ(pthread_join(r.thread, NULL), 0);
 	EXPECT_EQ(r.bad, 0);
 	close(r.pipe[0]);
-	TH_LOG("%ld reaps, each woke the HUP poller once from the reaper; exit info read at wake-up %ld times",
-	       i, info_checked);
+	TH_LOG("%ld reaps, each woke the HUP poller once from the reaper; exit info read at wake-up %ld times, seen published at the wake-up in the kernel %ld times",
+	       i, info_checked, info_published_rounds);
 	munmap((void *)armed, 4096);
 	test_pidfd_wake_bpf__destroy(skel);
 }
@@ -184,18 +207,22 @@ TEST_TIMEOUT(autoreap_wakes_hup_poller_once_from_exiting_child, 600)
 		w = end_round(skel);
 		ASSERT_EQ(rev, POLLHUP);
 		if (w.wakes_by_target != 1 || w.wakes_by_target_before_exit ||
-		    w.target_waker_tid != (__u32)pid || w.target_wake_ns < w.exit_ns)
+		    w.target_waker_tid != (__u32)pid || w.target_wake_ns < w.exit_ns ||
+		    (f5 && (w.wakes_info_published != 1 || w.info_at_exit)))
 			log_round(i, pid, &w);
 		ASSERT_NE(w.exit_ns, 0);
 		EXPECT_EQ(w.wakes_by_target, 1);
 		EXPECT_EQ(w.wakes_by_target_before_exit, 0);
 		EXPECT_EQ(w.target_waker_tid, pid);
 		EXPECT_GE(w.target_wake_ns, w.exit_ns);
+		if (f5)
+			expect_info_published_at_wake(&w);
 		close(pidfd);
 		if (ktap_failed)
 			break;
 	}
-	TH_LOG("%ld autoreaped exits, each woke the HUP poller once, from the exiting child", i);
+	TH_LOG("%ld autoreaped exits, each woke the HUP poller once, from the exiting child; exit info seen published at the wake-up in the kernel %ld times",
+	       i, info_published_rounds);
 	EXPECT_ERRNO(waitpid(-1, NULL, WNOHANG), ECHILD);
 	munmap((void *)armed, 4096);
 	test_pidfd_wake_bpf__destroy(skel);
