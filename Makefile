@@ -21,7 +21,7 @@ TEST_LDFLAGS := -static -pthread
 BPF_LIBS := -lbpf -lelf -lz
 
 .PHONY: all setup check report bench ab kernel vm-test test-host tests bpf \
-	selftests matrix check-series clean help gate
+	selftests matrix check-series clean help check-debug fuzz-cli gate
 .DEFAULT_GOAL := help
 
 help:
@@ -29,6 +29,8 @@ help:
 	@echo "make check         install, build and run every test; print the conformance matrix"
 	@echo "make kernel KERNEL=base|patched|debug    build a 6.1 guest kernel"
 	@echo "make vm-test KERNEL=base|patched|debug   boot it under QEMU and run the suite"
+	@echo "make check-debug   the debug guest: splat canary, suite, 10,000-child stress, fault injection"
+	@echo "make fuzz-cli      the exitwatch command line under garbage (ASan, UBSan)"
 	@echo "make test-host     run the KTAP suite on this machine's kernel"
 	@echo "make bench         Google Benchmark micro-benchmarks"
 	@echo "make check-series  per-patch build and checkpatch of kernel-patches/"
@@ -60,7 +62,7 @@ $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 bpf: $(BPF_OBJS) $(BPF_SKELS)
 
 # ---- KTAP tests ---------------------------------------------------------
-TEST_SRCS := $(wildcard tests/f*.c)
+TEST_SRCS := $(wildcard tests/f*.c) $(wildcard tests/stress_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) include/pidfd_uapi.h $(BPF_SKELS)
@@ -84,6 +86,15 @@ kernel: setup
 vm-test: setup tests selftests
 	$(Q)$(TOP)/scripts/kernel.sh $(KERNEL)
 	$(Q)$(TOP)/scripts/vm-test.sh $(KERNEL)
+
+# the debug guest: splat canary, then the suite and the stress with KASAN,
+# lockdep, kmemleak and fault injection (not part of make check: too slow)
+check-debug: setup tests selftests
+	$(Q)$(TOP)/scripts/debug-check.sh
+
+# the exitwatch command line under random arguments and corrupt JSON (ASan, UBSan)
+fuzz-cli: setup
+	$(Q)$(TOP)/scripts/fuzz-cli.sh
 
 matrix:
 	$(Q)$(TOP)/scripts/matrix.sh

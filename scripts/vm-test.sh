@@ -15,9 +15,15 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 B="$TOP/build"
 K="$B/$KERNEL"
 VM=${VM_DIR:-$K/vm}
-VM_TIMEOUT=${VM_TIMEOUT:-1500}
+# the debug kernel (KASAN, lockdep, kmemleak) runs several times slower under
+# TCG, needs memory for KASAN's shadow and runs the full 10,000-child stress
+case "$KERNEL" in
+debug) def_timeout=3600 def_mem=4096 def_append="EW_STRESS_CHILDREN=10000" ;;
+*) def_timeout=1500 def_mem=2048 def_append= ;;
+esac
+VM_TIMEOUT=${VM_TIMEOUT:-$def_timeout}
 VM_ACCEL=${VM_ACCEL:-tcg}
-VM_MEM=${VM_MEM:-2048}
+VM_MEM=${VM_MEM:-$def_mem}
 VM_CPUS=${VM_CPUS:-2}
 VM_EXTRA_APPEND=${VM_EXTRA_APPEND:-}
 
@@ -79,6 +85,14 @@ else
 	/run-tests.sh /tests /out /selftests
 fi
 [ -x /extra/run.sh ] && /extra/run.sh /out
+# kmemleak (debug kernel): it reports objects unreferenced for 5 s or more,
+# so scan twice, 6 s apart, and keep what it says
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >/out/kmemleak.txt 2>/out/kmemleak.err || echo "kmemleak: cannot read the report" >>/out/kmemleak.err
+fi
 dmesg >/out/dmesg.txt
 echo EXITWATCH-DONE >/out/done
 sync
@@ -101,7 +115,7 @@ set +e
 timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 $accel -cpu max -smp "$VM_CPUS" -m "$VM_MEM" \
 	-nodefaults -display none -no-reboot \
 	-kernel "$K/bzImage" -initrd "$VM/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 $VM_EXTRA_APPEND" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 log_buf_len=4M EW_GUEST=1 $def_append $VM_EXTRA_APPEND" \
 	-serial "file:$VM/console.log" -monitor none \
 	-virtfs "local,path=$VM/out,mount_tag=out,security_model=none,id=out" \
 	</dev/null >"$VM/qemu.log" 2>&1
@@ -120,10 +134,32 @@ if [ ! -f "$VM/out/done" ]; then
 	cat "$VM/qemu.log" >&2 || true
 	exit 1
 fi
-# kernel splats fail the run even when every test passed
-if grep -nE 'BUG:|WARNING:|KASAN|possible circular locking|suspicious RCU usage|sleeping function called from invalid context|kmemleak:.*new suspected' "$VM/out/dmesg.txt" >"$VM/splats.txt"; then
-	echo "vm-test[$KERNEL]: kernel reports in dmesg:" >&2
-	head -40 "$VM/splats.txt" >&2
-	exit 1
+# kernel splats fail the run even when every test passed: BUG, WARNING (lockdep
+# and RCU-lockdep reports are WARNINGs too), KASAN, sleep-in-atomic, RCU
+# stalls, hung tasks, oopses, kmemleak switching itself off
+SPLATS='BUG:|WARNING:|KASAN|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|sleeping function called from invalid context|detected stalls? on CPU|self-detected stall|blocked for more than [0-9]+ seconds|Oops|general protection fault|kernel BUG at|kmemleak:.*new suspected|kmemleak:.*disabled|Kernel memory leak detector disabled'
+bad=0
+if grep -nE "$SPLATS" "$VM/out/dmesg.txt" >"$VM/splats.txt"; then
+	echo "vm-test[$KERNEL]: kernel reports in dmesg ($(wc -l <"$VM/splats.txt") lines match; $VM/out/dmesg.txt):" >&2
+	head -20 "$VM/splats.txt" >&2
+	first=$(head -1 "$VM/splats.txt" | cut -d: -f1)
+	echo "---- the first report ----" >&2
+	sed -n "$((first > 3 ? first - 3 : 1)),$((first + 45))p" "$VM/out/dmesg.txt" >&2
+	bad=1
 fi
+# kmemleak (debug kernel): any unreferenced object after the run fails it
+if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$K/obj/.config" 2>/dev/null; then
+	if [ ! -f "$VM/out/kmemleak.txt" ] || [ -s "$VM/out/kmemleak.err" ]; then
+		echo "vm-test[$KERNEL]: kmemleak gave no report: $(cat "$VM/out/kmemleak.err" 2>/dev/null)" >&2
+		bad=1
+	fi
+	if [ -s "$VM/out/kmemleak.txt" ]; then
+		echo "vm-test[$KERNEL]: kmemleak: $(grep -c '^unreferenced object' "$VM/out/kmemleak.txt") unreferenced objects after the run ($VM/out/kmemleak.txt):" >&2
+		head -60 "$VM/out/kmemleak.txt" >&2
+		bad=1
+	elif [ $bad = 0 ]; then
+		log "kmemleak: no unreferenced object after the run (two scans)"
+	fi
+fi
+[ $bad = 0 ] || exit 1
 "$TOP/scripts/ktap-verdict.sh" "$VM/out" "guest $KERNEL $(cat "$VM/out/kernel.txt")"
