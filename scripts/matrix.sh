@@ -9,15 +9,19 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 B="$TOP/build"
 declare -A DIRS=([base]="$B/base/vm/out" [patched]="$B/patched/vm/out" [host]="$B/host/out")
 COLS=(base patched host)
-ROWS=(f0 selftest f1 f2 f3 f4 f5 f6 f7)
+ROWS=(f0 selftest f1 f2 f3 f4 f5 f6 f7 f8 stress)
 declare -A TITLE=([f0]="existing pidfd (open, poll IN, waitid P_PIDFD, send_signal, clone3, eBPF wake)"
 	[selftest]="6.1 tools/testing/selftests/pidfd"
 	[f1]="F1 poll states (IN at exit, IN\\|HUP at reap)" [f2]="F2 PIDFD_THREAD"
 	[f3]="F3 leader/exec polling" [f4]="F4 PIDFD_GET_INFO" [f5]="F5 PIDFD_INFO_EXIT"
-	[f6]="F6 PIDFD_SELF_*" [f7]="F7 CLONE_WAIT_PIDFD")
+	[f6]="F6 PIDFD_SELF_*" [f7]="F7 CLONE_WAIT_PIDFD"
+	[f8]="bad input to every pidfd call (old calls everywhere; F2-F7 cases skip where absent)"
+	[stress]="fork-storm stress: burst, churn (fault injection: debug guest only)")
 expect() { # row col -> pass|skip|-
 	case "$1:$2" in
 	f0:*) echo pass ;;
+	# reliability rows: the older calls pass everywhere, so each file passes
+	f8:* | stress:*) echo pass ;;
 	selftest:host) echo - ;;
 	selftest:*) echo pass ;;
 	f7:patched) echo pass ;;
