@@ -94,6 +94,7 @@ run_case() { # args...
 	rc=$?
 	if grep -qE 'Sanitizer|runtime error:|SUMMARY: ' "$W/stderr"; then
 		fail_case "sanitizer report, exit $rc" "$@"
+		grep -m1 -E "runtime error:|ERROR: [A-Za-z]+Sanitizer" "$W/stderr" | sed "s|^.*/harness/|harness/|" >>"$W/findings.txt"
 	elif [ $rc -ge 3 ]; then
 		fail_case "exit status $rc (a signal, a timeout or a sanitizer)" "$@"
 	elif [ $rc = 2 ] && [ ! -s "$W/stderr" ]; then
@@ -104,6 +105,7 @@ run_case() { # args...
 }
 
 rm -rf "$W/cwd" "$W/json"
+rm -f "$W/findings.txt"
 mkdir -p "$W/cwd" "$W/json" "$W/reports"
 t0=$(date +%s)
 
@@ -192,8 +194,13 @@ for ((i = 0; i < NJSON; i++)); do
 	9) run_case report "$f" -d "$W/reports/j$((i % 4))" ;;
 	esac
 done
-
 dt=$(($(date +%s) - t0))
-echo "fuzz-cli: seed $SEED: $cases cases ($argv_cases argument vectors, $((cases - argv_cases)) corrupt-JSON runs) in ${dt}s:" \
-	"exit 0: ${exits[0]}, exit 1: ${exits[1]}, exit 2 with a message: ${exits[2]}, failures: $failures"
+{
+	echo "fuzz-cli: seed $SEED: $cases cases ($argv_cases argument vectors, $((cases - argv_cases)) corrupt-JSON runs) in ${dt}s:" \
+		"exit 0: ${exits[0]}, exit 1: ${exits[1]}, exit 2 with a message: ${exits[2]}, failures: $failures"
+	if [ -s "$W/findings.txt" ]; then
+		echo "sanitizer reports (distinct first lines, with the number of cases):"
+		sed -E "s/0x[0-9a-f]+/0x.../g" "$W/findings.txt" | sort | uniq -c | sort -rn | head -10
+	fi
+} | tee "$W/summary.txt"
 [ $failures = 0 ]
