@@ -18,7 +18,9 @@ VM=${VM_DIR:-$K/vm}
 # the debug kernel (KASAN, lockdep, kmemleak) runs several times slower under
 # TCG, needs memory for KASAN's shadow and runs the full 10,000-child stress
 case "$KERNEL" in
-debug) def_timeout=3600 def_mem=4096 def_append="EW_STRESS_CHILDREN=10000" ;;
+debug) def_timeout=5400 def_mem=4096
+	# per-test and per-binary timeouts too: KASAN + lockdep under TCG is 5-10x slower
+	def_append="EW_STRESS_CHILDREN=10000 KTAP_TIMEOUT=1800 EXITWATCH_BINARY_TIMEOUT=4000" ;;
 *) def_timeout=1500 def_mem=2048 def_append= ;;
 esac
 VM_TIMEOUT=${VM_TIMEOUT:-$def_timeout}
