@@ -88,6 +88,7 @@ fmt() { awk -v x="$1" 'BEGIN { if (x >= 1000) printf "%.0f", x; else if (x >= 10
 	echo "(exact distribution); **bold**: p < $ALPHA. The last column counts the rounds (a base boot and the"
 	echo "patched boot after it) whose patched median is above the base median: a difference that the"
 	echo "kernels make shows in most rounds, one that a burst of host load makes shows in one or two."
+	echo "With $(wc -l <"$W/ab-rows.tsv") quantities, about $(awk -v n="$(wc -l <"$W/ab-rows.tsv")" -v a=$ALPHA 'BEGIN { printf "%.0f", n * a }') of them would show p < $ALPHA by chance alone."
 	echo
 	echo "| quantity | unit | base 6.1 | patched 6.1 | patched/base | p | rounds patched > base |"
 	echo "|---|---|---|---|---|---|---|"
