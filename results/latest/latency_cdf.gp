@@ -1,0 +1,25 @@
+# drawn by exitwatch report; run `gnuplot latency_cdf.gp` here to redraw
+set terminal svg size 1000,600 dynamic noenhanced font "Helvetica,13" background rgb "white"
+set output "latency_cdf.svg"
+set title "How fast a watcher learns that a child died (one child killed at a time)\nfrom sched_process_exit in the kernel to the watcher's clock reading; AMD EPYC, kernel 6.18.44-fc-v782"
+set xlabel "latency (microseconds, log scale)"
+set ylabel "fraction of exits noticed within that latency"
+set logscale x
+set format x "%g"
+set yrange [0:1]
+set ytics 0.1
+set grid xtics mxtics ytics lc rgb "#dddddd"
+set key outside right top title "mechanism"
+plot "cdf_pidfd-epoll.dat" using 1:2 with lines lw 2 dt 1 lc rgb "#1f77b4" title "pidfd-epoll", \
+     "cdf_pidfd-poll.dat" using 1:2 with lines lw 2 dt 1 lc rgb "#ff7f0e" title "pidfd-poll", \
+     "cdf_waitid.dat" using 1:2 with lines lw 2 dt 1 lc rgb "#2ca02c" title "waitid", \
+     "cdf_sigchld-scan.dat" using 1:2 with lines lw 2 dt 2 lc rgb "#d62728" title "sigchld-scan", \
+     "cdf_proc-poll.dat" using 1:2 with lines lw 2 dt 2 lc rgb "#9467bd" title "proc-poll", \
+     "cdf_kill0-poll.dat" using 1:2 with lines lw 2 dt 2 lc rgb "#8c564b" title "kill0-poll", \
+     "cdf_cn-proc.dat" using 1:2 with lines lw 2 dt 4 lc rgb "#e377c2" title "cn-proc", \
+     "cdf_uring-waitid.dat" using 1:2 with lines lw 2 dt 4 lc rgb "#17becf" title "uring-waitid", \
+     "cdf_pidfd-info.dat" using 1:2 with lines lw 2 dt 4 lc rgb "#7f7f7f" title "pidfd-info"
+set terminal pngcairo size 1200,720 noenhanced font "Helvetica,12" background rgb "white"
+set output "latency_cdf.png"
+replot
+set output
