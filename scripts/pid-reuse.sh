@@ -1,31 +1,34 @@
 #!/bin/bash
-# Pid reuse: how often the pollers that name a process by its number
-# (proc-poll: stat /proc/<pid>; kill0-poll: kill(pid, 0)) miss a death or
-# report one that did not happen, against the pidfd mechanisms.
+# Pid reuse: how often the watchers that name a process by its number
+# (proc-poll: stat /proc/<pid>; kill0-poll: kill(pid, 0)) take a dead child
+# for alive because its pid came back, against the pidfd.
 #
-# Boots a guest (default: patched, REUSE_KERNEL=base|patched) with
-# `exitwatch run -s reuse --guest` as its extra payload: pid_max is lowered
-# to 1000 for each cell, and after each burst a helper forks and reaps
-# fillers for 500 ms so the dead children's pids come back (harness/run.c,
-# harness/SCHEMA.md).  The suite itself is not run in that guest.  Writes
-# results/reliability/: pid_reuse.json (the exitwatch results), pid_reuse.dat,
-# pid_reuse.gp and the plot pid_reuse.svg/.png.
+# One guest boot (default: patched; REUSE_KERNEL=base|patched):
+#   1. tests/stress_pid_reuse (KTAP): pid_max 600, a recycler keeping ~60
+#      short-lived fillers alive, 6 rounds of 50 victims killed and reaped at
+#      once, each asked about at lags of 1 ms to 3 s after its death; the
+#      figure (results/reliability/pid_reuse.{dat,gp,svg,png});
+#   2. `exitwatch run -s reuse --guest` (harness/run.c: pid_max 1000, pids
+#      recycled for 500 ms after each burst) at the poll intervals of
+#      REUSE_INTERVALS_US: a table (pid_reuse_harness.dat, the JSON beside).
+# Nothing else of the suite runs in that guest.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B="$TOP/build"
 R="$TOP/results/reliability"
 KERNEL=${REUSE_KERNEL:-patched}
 SIZES=${REUSE_SIZES:-10,100}
+MECHS=${REUSE_MECHANISMS:-pidfd-epoll,pidfd-poll,pidfd-info,waitid,proc-poll,kill0-poll}
+INTERVALS=${REUSE_INTERVALS_US:-1000 100000}
 W="$B/reliability/reuse-$KERNEL"
 die() { echo "pid-reuse: $*" >&2; exit 1; }
 
-make -s -C "$TOP" "$B/exitwatch-static" >/dev/null || die "cannot build build/exitwatch-static"
+make -s -C "$TOP" "$B/exitwatch-static" "$B/tests/stress_pid_reuse" >/dev/null ||
+	die "cannot build build/exitwatch-static and the test"
 [ -f "$B/$KERNEL/bzImage" ] || die "no build/$KERNEL/bzImage: make kernel KERNEL=$KERNEL"
 rm -rf "$W"
 mkdir -p "$W/extra" "$R"
 cp "$B/exitwatch-static" "$W/extra/exitwatch"
-MECHS=${REUSE_MECHANISMS:-pidfd-epoll,pidfd-poll,pidfd-info,waitid,proc-poll,kill0-poll}
-INTERVALS=${REUSE_INTERVALS_US:-1000 100000}
 cmd="exitwatch run -s reuse -n $SIZES -m $MECHS --guest --no-floor --interval-us"
 {
 	echo '#!/bin/sh'
@@ -35,71 +38,56 @@ cmd="exitwatch run -s reuse -n $SIZES -m $MECHS --guest --no-floor --interval-us
 	done
 } >"$W/extra/run.sh"
 chmod +x "$W/extra/run.sh"
-# no KTAP binary has this name: only the payload runs (vm-test then finds no
-# test output and says so; the payload's own files are what counts here)
-VM_DIR="$W/vm" VM_EXTRA_DIR="$W/extra" VM_EXTRA_APPEND="exitwatch.only=payload-only" \
-	"$TOP/scripts/vm-test.sh" "$KERNEL" >"$W/vm-test.txt" 2>&1 || true
+VM_DIR="$W/vm" VM_EXTRA_DIR="$W/extra" VM_EXTRA_APPEND="exitwatch.only=stress_pid_reuse" \
+	"$TOP/scripts/vm-test.sh" "$KERNEL" >"$W/vm-test.txt" 2>&1 || { cat "$W/vm-test.txt" >&2; die "vm-test failed"; }
 out="$W/vm/out"
-[ -f "$out/done" ] || { tail -20 "$W/vm-test.txt" >&2; die "the guest did not finish"; }
-for iv in $INTERVALS; do
-	[ -s "$out/pid_reuse_$iv.json" ] || { cat "$out/pid_reuse_$iv.log" >&2; die "no pid_reuse_$iv.json from the guest"; }
-done
-if [ -s "$W/vm/splats.txt" ]; then
-	head "$W/vm/splats.txt" >&2
-	die "kernel reports in the guest's dmesg"
-fi
+tap="$out/stress_pid_reuse.tap"
 kver=$(cat "$out/kernel.txt")
-rm -f "$R"/pid_reuse*.json
-: >"$W/rows.tsv"
-for iv in $INTERVALS; do
-	cp "$out/pid_reuse_$iv.json" "$R/pid_reuse_$iv.json"
-	jq -r --arg iv "$iv" '.runs[] | select(.scenario == "reuse") |
-		[.mechanism, $iv, .n, (.exits // 0), (.detection_errors.missed // 0), (.detection_errors.false // 0),
-		 (.detection_errors.duplicate // 0), (.count // 0), .status] | @tsv' "$R/pid_reuse_$iv.json" >>"$W/rows.tsv"
-done
-grep -q . "$W/rows.tsv" || die "no reuse cells in the results"
-{
-	echo "# pid reuse in a $KERNEL guest ($kver), pid_max 1000, pids recycled for 500 ms after each burst"
-	echo "# command: $cmd US (US = interval_us below), 3 bursts per cell"
-	echo "# mechanism interval_us n exits missed false duplicate noticed status wrong_per_100_exits"
-	awk -F'\t' '{ wrong = $5 + $6 + $7; printf "%s %d %d %d %d %d %d %d %s %.2f\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $4 ? 100 * wrong / $4 : 0 }' "$W/rows.tsv"
-} >"$R/pid_reuse.dat"
+grep -q '^ok 1 ' "$tap" || die "stress_pid_reuse did not pass: $(cat "$tap")"
+cp "$tap" "$R/pid_reuse.tap"
 
-# the plot: wrong answers (missed + false + duplicate) per 100 exits, by mechanism, one bar per size
-mechs=$(awk '!/^#/ && $9 == "ok" {print $1}' "$R/pid_reuse.dat" | awk '!seen[$0]++' | tr '\n' ' ')
-combos=$(awk '!/^#/ && $9 == "ok" {print $2 ":" $3}' "$R/pid_reuse.dat" | sort -t: -k1,1n -k2,2n -u | tr '\n' ' ')
+# 1. the figure: wrong "alive" answers per 100 questions, by lag after the death
 {
-	printf '# mechanism'
-	for c in $combos; do printf ' "N=%s, poll %s ms"' "${c#*:}" "$(awk -v u="${c%%:*}" 'BEGIN { printf "%g", u / 1000 }')"; done
-	echo
-	for m in $mechs; do
-		printf '%s' "$m"
-		for c in $combos; do
-			awk -v m="$m" -v iv="${c%%:*}" -v n="${c#*:}" '!/^#/ && $1 == m && $2 == iv && $3 == n && $9 == "ok" { v = $10; f = 1 }
-				END { printf " %s", f ? v : "NaN" }' "$R/pid_reuse.dat"
-		done
-		echo
-	done
-} >"$R/pid_reuse_bars.dat"
-sizes=$combos
-ncol=$(echo $sizes | wc -w)
+	echo "# pid reuse in a $KERNEL guest ($kver): $(sed -n 's/^# pid-reuse: //p' "$tap")"
+	echo "# command: scripts/pid-reuse.sh (make vm-test KERNEL=$KERNEL, exitwatch.only=stress_pid_reuse)"
+	echo "# lag_ms asked proc_poll_wrong kill0_poll_wrong pidfd_wrong proc_pct kill0_pct pidfd_pct"
+	sed -n 's/^# pid-reuse lag_ms=\([0-9]*\) asked=\([0-9]*\) proc_poll_wrong=\([0-9]*\) kill0_poll_wrong=\([0-9]*\) pidfd_wrong=\([0-9]*\)$/\1 \2 \3 \4 \5/p' "$tap" |
+		awk '{ printf "%s %s %s %s %s %.2f %.2f %.2f\n", $1, $2, $3, $4, $5, 100 * $3 / $2, 100 * $4 / $2, 100 * $5 / $2 }'
+} >"$R/pid_reuse.dat"
+[ "$(grep -vc '^#' "$R/pid_reuse.dat")" -gt 0 ] || die "no pid-reuse lines in $tap"
 cat >"$R/pid_reuse.gp" <<EOF
-# gnuplot: results/reliability/pid_reuse_bars.dat (scripts/pid-reuse.sh)
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.85 border -1
-set boxwidth 0.9
-set grid ytics
-set key top left title "children per burst, poll interval of proc-poll and kill0-poll"
-set ylabel "wrong answers per 100 exits (missed + false + duplicate)"
-set xlabel "mechanism"
-set xtics rotate by -30 nomirror
-set yrange [0:*]
-set title "Pid reuse (pid_max 1000, pids recycled after each burst): $KERNEL guest, $kver"
-plot for [i=2:$((ncol + 1))] "pid_reuse_bars.dat" using i:xtic(1) title columnhead(i)
+# gnuplot: results/reliability/pid_reuse.dat (scripts/pid-reuse.sh)
+set grid
+set key top left box opaque
+set logscale x
+set xrange [0.7:4500]
+set yrange [-1:*]
+set xlabel "time since the child died and was reaped (ms, log scale)"
+set ylabel "wrong answers per 100 questions (dead child said to be alive)"
+set title "Pid reuse, $KERNEL guest $kver: pid_max 600, ~60 short-lived fillers recycling pids"
+plot "pid_reuse.dat" using 1:6 with linespoints lw 2 pt 7 ps 1.2 title "proc-poll: /proc/<pid> exists", \\
+     "pid_reuse.dat" using 1:7 with linespoints lw 2 pt 5 ps 1.0 dt 2 title "kill0-poll: kill(pid, 0) == 0", \\
+     "pid_reuse.dat" using 1:8 with linespoints lw 3 pt 9 ps 1.2 title "pidfd: no POLLIN on the pidfd"
 EOF
 (cd "$R" && gnuplot -e 'set terminal svg size 900,520 font "sans,13" background "white"; set output "pid_reuse.svg"' pid_reuse.gp &&
-	gnuplot -e 'set terminal pngcairo size 1100,640 font "sans,13"; set output "pid_reuse.png"' pid_reuse.gp) ||
+	gnuplot -e 'set terminal pngcairo size 1000,600 font "sans,13"; set output "pid_reuse.png"' pid_reuse.gp) ||
 	die "gnuplot failed"
-echo "pid-reuse: $KERNEL guest ($kver): results/reliability/pid_reuse{_*.json,.dat,.svg,.png}"
+
+# 2. the harness's reuse scenario, as a table
+rm -f "$R"/pid_reuse_[0-9]*.json "$R/pid_reuse_bars.dat"
+: >"$W/rows.tsv"
+for iv in $INTERVALS; do
+	[ -s "$out/pid_reuse_$iv.json" ] || { cat "$out/pid_reuse_$iv.log" >&2; die "no pid_reuse_$iv.json from the guest"; }
+	cp "$out/pid_reuse_$iv.json" "$R/pid_reuse_harness_$iv.json"
+	jq -r --arg iv "$iv" '.runs[] | select(.scenario == "reuse") |
+		[.mechanism, $iv, .n, (.exits // 0), (.detection_errors.missed // 0), (.detection_errors.false // 0),
+		 (.detection_errors.duplicate // 0), (.count // 0), .status] | @tsv' "$out/pid_reuse_$iv.json" >>"$W/rows.tsv"
+done
+{
+	echo "# exitwatch reuse scenario in a $KERNEL guest ($kver), pid_max 1000, pids recycled for 500 ms after each burst"
+	echo "# command: $cmd US (US = interval_us), 3 bursts per cell"
+	echo "# mechanism interval_us n exits missed false duplicate noticed status"
+	awk -F'\t' '{ printf "%s %d %d %d %d %d %d %d %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$W/rows.tsv"
+} >"$R/pid_reuse_harness.dat"
+echo "pid-reuse: $KERNEL guest ($kver): results/reliability/pid_reuse.{dat,svg,png}, pid_reuse_harness.dat"
 cat "$R/pid_reuse.dat"
