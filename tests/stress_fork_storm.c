@@ -6,8 +6,8 @@
  *
  *   burst: N children blocked on one pipe, a pidfd each (pidfd_open), all
  *          released at once by closing the pipe;
- *   churn: N short-lived children created with clone3(CLONE_PIDFD), at most
- *          EW_STRESS_LIVE alive at a time;
+ *   churn: EW_STRESS_CHURN (default N) short-lived children created with
+ *          clone3(CLONE_PIDFD), at most EW_STRESS_LIVE alive at a time;
  *   fault: the churn with failslab and fail_page_alloc failing a share of
  *          the storm's own allocations (make-it-fail, task filter); only in
  *          a guest whose kernel has them (the debug guest).
@@ -578,7 +578,8 @@ static int *alloc_pid_map(int *pid_max)
 
 TEST_TIMEOUT(churn_of_short_lived_children, 1200)
 {
-	int n = storm_size(), live = (int)ew_env_long("EW_STRESS_LIVE", 64), pid_max, created;
+	int n = (int)ew_env_long("EW_STRESS_CHURN", storm_size());
+	int live = (int)ew_env_long("EW_STRESS_LIVE", 64), pid_max, created;
 	int *pid_to_slot = alloc_pid_map(&pid_max), fds_before;
 	struct churn_result res = { 0 };
 	struct storm st;
