@@ -75,10 +75,10 @@ fi
 if [ "${DEBUG_SKIP_SUITE:-0}" != 1 ]; then
 	t0=$(date +%s)
 	if "$TOP/scripts/vm-test.sh" debug; then
-	say "guest debug" "passed with a clean dmesg and no kmemleak report ($(($(date +%s) - t0)) s)"
-else
-	say "guest debug" "FAILED ($(($(date +%s) - t0)) s)"
-	bad=1
+		say "guest debug" "passed with a clean dmesg and no kmemleak report ($(($(date +%s) - t0)) s)"
+	else
+		say "guest debug" "FAILED ($(($(date +%s) - t0)) s)"
+		bad=1
 	fi
 fi
 exit $bad
