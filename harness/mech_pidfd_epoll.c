@@ -2,8 +2,10 @@
 /*
  * pidfd-epoll: every child's pidfd (from clone3 CLONE_PIDFD) in one epoll
  * set.  EPOLLIN says the child exited; the watcher, its parent, then reaps it
- * with waitid(P_PIDFD) for the status and closes the pidfd (which also drops
- * it from the set): the event-loop pattern of a service manager.
+ * with waitid(P_PIDFD) for the status, removes the pidfd from the set and
+ * closes it: the event-loop pattern of a service manager.  (close() alone
+ * drops it from the set only if no other process holds a copy of the fd,
+ * e.g. one forked meanwhile: epoll(7), and then the exited pidfd fires on.)
  */
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -66,8 +68,10 @@ static int pe_wait(struct watcher *w, struct ew_notice *out, int max, int timeou
 		out[i].has_status = sys_waitid(P_PIDFD, fd, &si, WEXITED | WNOHANG) == 0 &&
 				    si.si_pid == out[i].pid;
 		out[i].status = out[i].has_status ? ew_status_from_siginfo(&si) : 0;
+		/* out of the set first: a forked helper may hold a copy of the fd */
+		epoll_ctl(p->epfd, EPOLL_CTL_DEL, fd, NULL);
 		close(fd);
-		w->syscalls += 2;
+		w->syscalls += 3;
 	}
 	return n;
 }

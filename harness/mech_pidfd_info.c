@@ -79,8 +79,10 @@ static int pi_wait(struct watcher *w, struct ew_notice *out, int max, int timeou
 		out[i].has_status = ew_pidfd_get_info(fd, &info, EW_PIDFD_INFO_EXIT) == 0 &&
 				    (info.mask & EW_PIDFD_INFO_EXIT);
 		out[i].status = out[i].has_status ? info.exit_code : 0;
+		/* out of the set first: a forked helper may hold a copy of the fd */
+		epoll_ctl(p->epfd, EPOLL_CTL_DEL, fd, NULL);
 		close(fd);
-		w->syscalls += 2;
+		w->syscalls += 3;
 	}
 	return n;
 }

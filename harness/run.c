@@ -573,13 +573,27 @@ static int round_stagger(struct cellrun *cr, int n, int round)
  */
 static pid_t start_recycler(int ms)
 {
-	pid_t pid = fork();
+	/*
+	 * exit_signal 0: a "clone child", which waitid(P_ALL, WEXITED) and
+	 * waitpid(-1) skip without __WCLONE, so the waitid mechanisms do not
+	 * reap it and count a notice for a process that is not a storm child
+	 */
+	struct ew_clone_args a = { 0 };
+	pid_t pid = sys_clone3(&a, sizeof(a));
 
 	if (pid == 0) {
 		uint64_t end = ew_now_ns() + (uint64_t)ms * 1000000ULL;
 		struct sigaction dfl = { .sa_handler = SIG_DFL };
 
 		sigaction(SIGCHLD, &dfl, NULL);
+		/*
+		 * the clone copied our fd table: its copies of the children's
+		 * pidfds would keep their files open after the watcher closes
+		 * them, and epoll drops a registration only when the file is
+		 * released, so pidfd-epoll would see closed fds fire again
+		 * (thousands of duplicate notices, waitid on reused fd numbers)
+		 */
+		close_range(3, ~0U, 0);
 		while (ew_now_ns() < end) {
 			pid_t f = fork();
 
@@ -903,7 +917,7 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 				r = wait_notices(&cr, base + (cr.nkids - first), 2000);
 				if (rec > 0) {
 					kill(rec, SIGKILL);
-					waitpid(rec, NULL, 0);
+					waitpid(rec, NULL, __WCLONE);
 				}
 			}
 			c->rounds++;

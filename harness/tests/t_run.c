@@ -149,6 +149,11 @@ static const struct jv *find_run(const struct jv *d, const char *mech)
 	return NULL;
 }
 
+static const char *S_(const struct jv *v, const char *key)
+{
+	return jv_str(jv_get(v, key), "");
+}
+
 static double num(const struct jv *v, const char *path)
 {
 	const struct jv *x = jv_path(v, path);
@@ -519,4 +524,39 @@ TEST_TIMEOUT(report_writes_md_html_and_plots, 120)
 	EXPECT_EQ(sh("%s report --help >/dev/null 2>&1", EW_BIN), 0);
 	EXPECT_TRUE(file_has(path, "data:image/svg+xml;base64,"));
 	sh("rm -rf %s", dir);
+}
+
+/*
+ * reuse's pid recycler is a process forked during the cell: it must neither
+ * keep closed pidfds alive in an epoll set (duplicate notices) nor be reaped
+ * by the waitid mechanisms (a notice for no child of ours).  pid_max is left
+ * alone here (EXITWATCH_KEEP_PID_MAX), so this is safe outside a guest.
+ */
+TEST_TIMEOUT(reuse_recycler_is_invisible_to_watchers, 120)
+{
+	const char *path = "/tmp/ew_t_reuse.json";
+	const struct jv *runs;
+	struct jv *d;
+
+	need_bin();
+	ASSERT_EQ(sh("EXITWATCH_KEEP_PID_MAX=1 %s run -s reuse --guest -m pidfd-epoll,pidfd-info,waitid,"
+		     "sigchld-scan --no-floor --no-bpf -o %s 2>/dev/null", EW_BIN, path), 0);
+	d = load(path);
+	ASSERT_TRUE(d != NULL);
+	runs = jv_get(d, "runs");
+	ASSERT_TRUE(runs && runs->len == 4);
+	for (size_t i = 0; i < runs->len; i++) {
+		const struct jv *r = &runs->items[i];
+
+		if (!strcmp(S_(r, "status"), "skipped"))
+			continue;	/* pidfd-info before 6.13 */
+		TH_LOG("%s: missed %g false %g duplicate %g", S_(r, "mechanism"), num(r, "detection_errors.missed"),
+		       num(r, "detection_errors.false"), num(r, "detection_errors.duplicate"));
+		EXPECT_EQ(num(r, "exits"), 300);	/* reuse: 3 bursts of 100 */
+		EXPECT_EQ(num(r, "detection_errors.missed"), 0);
+		EXPECT_EQ(num(r, "detection_errors.false"), 0);
+		EXPECT_EQ(num(r, "detection_errors.duplicate"), 0);
+	}
+	jv_free(d);
+	unlink(path);
 }
