@@ -704,7 +704,7 @@ static int plot_cdf(const struct opts *op, const struct jv *d, struct plot *p)
 	fprintf(f, "set xlabel \"latency (microseconds, log scale)\"\n");
 	fprintf(f, "set ylabel \"fraction of exits noticed within that latency\"\n");
 	fprintf(f, "set logscale x\nset format x \"%%g\"\nset yrange [0:1]\nset ytics 0.1\n");
-	fprintf(f, "set grid xtics mxtics ytics lc rgb \"#dddddd\"\n");
+	fprintf(f, "set grid xtics mxtics ytics lc rgb \"#c8c8c8\"\n");
 	fprintf(f, "set key outside right top title \"mechanism\"\n");
 	fprintf(f, "plot ");
 	for (int i = 0; i < n; i++) {
@@ -787,7 +787,7 @@ static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *l
 		fprintf(g, "set ylabel \"%s\"\n", which ? "watcher CPU per exit (microseconds, log scale)"
 							 : "median latency (microseconds, log scale)");
 		fprintf(g, "set logscale xy\nset format x \"%%.0f\"\nset format y \"%%.0f\"\n");
-		fprintf(g, "set grid xtics ytics mytics lc rgb \"#dddddd\"\n");
+		fprintf(g, "set grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
 		fprintf(g, "set key outside right top title \"mechanism\"\nset offsets graph 0.03, graph 0.03, 0, 0\n");
 		fprintf(g, "plot ");
 		for (int m = 0; m < NMECH; m++) {
@@ -852,7 +852,7 @@ static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p
 	fprintf(f, "set style data histograms\nset style histogram rowstacked\n"
 		   "set style fill solid 0.85 border -1\nset boxwidth 0.7\n");
 	fprintf(f, "set key outside below horizontal maxrows 2 title \"stage\"\n");
-	fprintf(f, "set grid ytics lc rgb \"#dddddd\"\nset xtics rotate by -25 nomirror\nset yrange [0:*]\n");
+	fprintf(f, "set grid ytics lc rgb \"#c8c8c8\"\nset xtics rotate by -25 nomirror\nset yrange [0:*]\n");
 	fprintf(f, "plot \"stages.dat\" using 2:xtic(1) lc rgb \"#9467bd\" title \"%s\"", stage_titles[0]);
 	{
 		static const char *const sc[NSTAGE] = {
