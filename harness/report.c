@@ -703,7 +703,7 @@ static int plot_cdf(const struct opts *op, const struct jv *d, struct plot *p)
 		S(d, "machine.cpu_model"), S(d, "machine.kernel_release"));
 	fprintf(f, "set xlabel \"latency (microseconds, log scale)\"\n");
 	fprintf(f, "set ylabel \"fraction of exits noticed within that latency\"\n");
-	fprintf(f, "set logscale x\nset format x \"%%g\"\nset yrange [0:1]\nset ytics 0.1\n");
+	fprintf(f, "set logscale x\nset format x \"%%.0f\"\nset yrange [0:1]\nset ytics 0.1\n");
 	fprintf(f, "set grid xtics mxtics ytics lc rgb \"#c8c8c8\"\n");
 	fprintf(f, "set key outside right top title \"mechanism\"\n");
 	fprintf(f, "plot ");
@@ -945,7 +945,8 @@ static void sec_observer(struct out *o, const struct jv *d)
 
 /* what a profile of pidfd-epoll's watcher at N=10,000 found (figures and commands: harness/README.md) */
 static const char scaling_finding[] =
-	"Where the extra CPU goes (perf profile of this cell, see harness/README.md): hardly in epoll "
+	"Why this ratio swings between runs (perf profile of this cell, see harness/README.md): "
+	"the extra CPU at N=10,000, when there is some, is hardly in epoll "
 	"(about 3 % of the watcher's samples) but in reaping: the watcher's waitid(P_PIDFD) runs "
 	"release_task, which drops the reaped child's /proc/<pid> dentries (proc_flush_pid -> "
 	"d_invalidate, about half of its CPU), plus RCU softirq work charged to it while it is "

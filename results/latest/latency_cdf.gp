@@ -5,10 +5,10 @@ set title "How fast a watcher learns that a child died (one child killed at a ti
 set xlabel "latency (microseconds, log scale)"
 set ylabel "fraction of exits noticed within that latency"
 set logscale x
-set format x "%g"
+set format x "%.0f"
 set yrange [0:1]
 set ytics 0.1
-set grid xtics mxtics ytics lc rgb "#dddddd"
+set grid xtics mxtics ytics lc rgb "#c8c8c8"
 set key outside right top title "mechanism"
 plot "cdf_pidfd-epoll.dat" using 1:2 with lines lw 2 dt 1 lc rgb "#1f77b4" title "pidfd-epoll", \
      "cdf_pidfd-poll.dat" using 1:2 with lines lw 2 dt 1 lc rgb "#ff7f0e" title "pidfd-poll", \

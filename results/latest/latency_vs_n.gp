@@ -7,7 +7,7 @@ set ylabel "median latency (microseconds, log scale)"
 set logscale xy
 set format x "%.0f"
 set format y "%.0f"
-set grid xtics ytics mytics lc rgb "#dddddd"
+set grid xtics ytics mytics lc rgb "#c8c8c8"
 set key outside right top title "mechanism"
 set offsets graph 0.03, graph 0.03, 0, 0
 plot "byn_pidfd-epoll.dat" using 1:2 with linespoints lw 2 dt 1 pt 5 ps 1.2 lc rgb "#1f77b4" title "pidfd-epoll", \

@@ -8,7 +8,7 @@ set style histogram rowstacked
 set style fill solid 0.85 border -1
 set boxwidth 0.7
 set key outside below horizontal maxrows 2 title "stage"
-set grid ytics lc rgb "#dddddd"
+set grid ytics lc rgb "#c8c8c8"
 set xtics rotate by -25 nomirror
 set yrange [0:*]
 plot "stages.dat" using 2:xtic(1) lc rgb "#9467bd" title "exit tracepoint -> mm teardown starts", \
