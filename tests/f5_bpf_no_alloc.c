@@ -12,6 +12,13 @@
  * falls on both alike, and the even and odd chunks of (a) are compared to
  * show the noise.
  *
+ * Each chunk is stormed by a fresh exec of this binary (a constructor
+ * takes over when EW_SLAB_STORM is set): fork duplicates the parent's
+ * mappings, so the count per fork depends on the parent's memory layout,
+ * and the test process's own layout depends on the kernel (libbpf reads
+ * its BTF into the heap).  A freshly exec'd helper that has done nothing
+ * else has the same layout on every kernel.
+ *
  * Asserted here, on kernels with PIDFD_INFO_EXIT: (b) - (a) >= 0.99
  * allocations per process, so the counter sees what pidfd_open() and its
  * exit record allocate in this context (a positive control).  Whether (a)
@@ -75,18 +82,71 @@ static int storm(long procs, int with_pidfd)
 	return 0;
 }
 
+/*
+ * The helper: EW_SLAB_STORM="procs with_pidfd ready_fd go_fd": a warm-up,
+ * then "ready", then the storm once go is written, then "done" and exit.
+ */
+__attribute__((constructor)) static void storm_helper(void)
+{
+	const char *v = getenv("EW_SLAB_STORM");
+	int with_pidfd, ready, go, rc;
+	long procs;
+	char c = 'r';
+
+	if (!v)
+		return;
+	if (sscanf(v, "%ld %d %d %d", &procs, &with_pidfd, &ready, &go) != 4)
+		_exit(120);
+	/* first-touch work (stack, data) happens here, not counted */
+	rc = storm(2, with_pidfd);
+	if (rc || write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		_exit(121);
+	rc = storm(procs, with_pidfd);
+	c = rc ? 'f' : 'd';
+	if (write(ready, &c, 1) != 1)
+		_exit(122);
+	_exit(rc ? 123 : 0);
+}
+
 static void counted_chunk(struct test_slab_count_bpf *skel, struct phase *p,
 			  long procs, int with_pidfd)
 {
 	struct slab_count before, after;
+	int ready[2], go[2], status;
+	char env[96], c = 0;
+	pid_t helper;
 
-	skel->bss->storm_tgid = getpid();
+	ASSERT_OK(pipe2(ready, 0));
+	ASSERT_OK(pipe2(go, 0));
+	snprintf(env, sizeof(env), "EW_SLAB_STORM=%ld %d %d %d", procs, with_pidfd,
+		 ready[1], go[0]);
+	helper = fork();
+	ASSERT_GE(helper, 0);
+	if (helper == 0) {
+		char *argv[] = { "f5_bpf_no_alloc_storm", NULL };
+		char *envp[] = { env, NULL };
+
+		close(ready[0]);
+		close(go[1]);
+		execve("/proc/self/exe", argv, envp);
+		_exit(124);
+	}
+	close(ready[1]);
+	close(go[0]);
+	EXPECT_EQ(read(ready[0], &c, 1), 1);
+	skel->bss->storm_tgid = helper;
 	__sync_synchronize();
 	memcpy(&before, &skel->bss->count, sizeof(before));
-	ASSERT_OK(storm(procs, with_pidfd));
+	EXPECT_EQ(write(go[1], "g", 1), 1);
+	EXPECT_EQ(read(ready[0], &c, 1), 1);
 	memcpy(&after, &skel->bss->count, sizeof(after));
 	__sync_synchronize();
 	skel->bss->storm_tgid = 0;
+	close(ready[0]);
+	close(go[1]);
+	ASSERT_EQ(waitpid(helper, &status, 0), helper);
+	ASSERT_EQ(status, 0);
+	ASSERT_EQ(c, 'd');
 	add_delta(p, &before, &after, procs);
 }
 
@@ -105,8 +165,6 @@ TEST_TIMEOUT(fork_storm_without_pidfds_allocates_no_exit_record, 1200)
 
 	skel = EW_BPF_LOAD(test_slab_count_bpf, {});
 	chunk = n / CHUNKS > 0 ? n / CHUNKS : 1;
-	/* warm-up, not counted: first-touch allocations of the test itself */
-	ASSERT_OK(storm(chunk / 10 + 1, 1));
 	for (i = 0; i < CHUNKS; i++) {
 		struct phase one = {};
 
