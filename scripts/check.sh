@@ -41,7 +41,7 @@ step "pipeline self-test" ./scripts/pipeline-selftest.sh
 if has_target check-series; then
 	step "series checks" $MAKE -s check-series
 fi
-step "size budgets (BTF)" ./scripts/budgets.sh
+step "budgets (sizes, slab, refs)" ./scripts/budgets.sh
 step "conformance matrix" ./scripts/matrix.sh
 
 echo
