@@ -91,6 +91,14 @@ TEST(leader_thread_pidfd_waits_for_last_thread_exit)
 	if (!(rev & POLLHUP))
 		rev = ew_poll(ttfd, 0, 20000);
 	EXPECT_EQ(rev, POLLIN | POLLHUP);
+	/* that thread's own exit status, through its thread pidfd */
+	if (ew_has_pidfd_info_exit()) {
+		struct ew_pidfd_info info;
+
+		ASSERT_OK(ew_pidfd_get_info(ttfd, &info, EW_PIDFD_INFO_EXIT));
+		EXPECT_TRUE(info.mask & EW_PIDFD_INFO_EXIT);
+		EXPECT_EQ(info.exit_code, 4 << 8);
+	}
 	/* the last thread's exit is the group's: wait reports 4 */
 	expect_ready_and_reapable(&g, ltfd, 4);
 	close(ttfd);
