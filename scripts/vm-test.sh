@@ -20,7 +20,9 @@ VM=${VM_DIR:-$K/vm}
 case "$KERNEL" in
 debug) def_timeout=5400 def_mem=4096
 	# per-test and per-binary timeouts too: KASAN + lockdep under TCG is 5-10x slower
-	def_append="EW_STRESS_CHILDREN=10000 EW_STRESS_CHURN=5000 KTAP_TIMEOUT=1800 EXITWATCH_BINARY_TIMEOUT=4000" ;;
+	# (and the F5 slab-counting storm at 2,000: at 10,000 BPF-counted forks it had not
+	# finished after 7 minutes there)
+	def_append="EW_STRESS_CHILDREN=10000 EW_STRESS_CHURN=5000 EW_ALLOC_STORM=2000 KTAP_TIMEOUT=1800 EXITWATCH_BINARY_TIMEOUT=4000" ;;
 *) def_timeout=1500 def_mem=2048 def_append= ;;
 esac
 VM_TIMEOUT=${VM_TIMEOUT:-$def_timeout}
