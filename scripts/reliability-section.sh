@@ -75,9 +75,16 @@ cmd_of() { # where -> the command that produced that directory
 	echo
 	for k in debug patched base host; do
 		t="${DIR[$k]}/stress_fork_storm.tap"
+		cmd="$(cmd_of $k)"
+		# a debug guest run of the stress alone, if newer than the whole suite's
+		st="$B/debug/vm-stress/out/stress_fork_storm.tap"
+		if [ $k = debug ] && [ -f "$st" ] && { [ ! -f "$t" ] || [ "$st" -nt "$t" ]; }; then
+			t=$st
+			cmd="VM_DIR=build/debug/vm-stress VM_EXTRA_APPEND=exitwatch.only=stress_fork_storm scripts/vm-test.sh debug"
+		fi
 		[ -f "$t" ] || continue
 		cp "$t" "$R/runs/stress_fork_storm.$k.tap"
-		echo "**$k ($(kver $k))**, \`$(cmd_of $k)\`$([ $k = debug ] && echo ' (EW_STRESS_CHILDREN=10000 on the guest command line)'), $(when "$t"): $(sed -n 's/^# Totals: //p' "$t")"
+		echo "**$k ($(kver $k))**, \`$cmd\`$([ $k = debug ] && echo ' (the debug guest puts EW_STRESS_CHILDREN=10000 EW_STRESS_CHURN=5000 on its command line)'), $(when "$t"): $(sed -n 's/^# Totals: //p' "$t")"
 		echo
 		echo '```'
 		grep -E '^# stress|^(not )?ok ' "$t" | sed 's/^# //'
@@ -87,17 +94,22 @@ cmd_of() { # where -> the command that produced that directory
 
 	echo "### Kernel reports (debug guest)"
 	echo
-	d="$B/debug/vm"
-	if [ -f "$d/out/dmesg.txt" ]; then
+	any=0
+	for d in "$B/debug/vm" "$B/debug/vm-stress"; do
+		[ -f "$d/out/dmesg.txt" ] || continue
+		any=1
+		case $d in
+		*/vm) what="\`make vm-test KERNEL=debug\` (the whole suite)" ;;
+		*) what="the stress alone (\`VM_DIR=build/debug/vm-stress VM_EXTRA_APPEND=exitwatch.only=stress_fork_storm scripts/vm-test.sh debug\`)" ;;
+		esac
 		nsplat=$( [ -s "$d/splats.txt" ] && wc -l <"$d/splats.txt" || echo 0)
 		nleak=$(grep -c '^unreferenced object' "$d/out/kmemleak.txt" 2>/dev/null || echo "no report")
-		echo "\`make vm-test KERNEL=debug\` ($(when "$d/out/dmesg.txt")): $nsplat dmesg lines matching a splat"
-		echo "pattern (BUG, WARNING incl. lockdep and RCU-lockdep, KASAN, sleep-in-atomic, RCU stalls,"
-		echo "hung tasks, oopses), $nleak unreferenced objects after two kmemleak scans."
-		cp "$d/out/dmesg.txt" "$R/runs/dmesg.debug.txt"
-	else
-		echo "The debug guest has not been run: \`make vm-test KERNEL=debug\`."
-	fi
+		echo "- $what, $(when "$d/out/dmesg.txt"): $nsplat dmesg lines matching a splat pattern"
+		echo "  (BUG, WARNING incl. lockdep and RCU-lockdep, KASAN, sleep-in-atomic, RCU stalls, hung"
+		echo "  tasks, oopses), $nleak unreferenced objects after two kmemleak scans."
+		cp "$d/out/dmesg.txt" "$R/runs/dmesg.debug.$(basename "$d").txt"
+	done
+	[ $any = 1 ] || echo "The debug guest has not been run: \`make vm-test KERNEL=debug\`."
 	c="$B/debug/splat-canary"
 	if [ -f "$c/vm-test.txt" ]; then
 		echo
