@@ -90,7 +90,7 @@ fail_case() { # why, args...
 run_case() { # args...
 	local rc
 	cases=$((cases + 1))
-	(cd "$W/cwd" && timeout -s KILL 20 "$EW" "$@" >"$W/stdout" 2>"$W/stderr" </dev/null)
+	(cd "$W/cwd" && timeout -s KILL 60 "$EW" "$@" >"$W/stdout" 2>"$W/stderr" </dev/null)
 	rc=$?
 	if grep -qE 'Sanitizer|runtime error:|SUMMARY: ' "$W/stderr"; then
 		fail_case "sanitizer report, exit $rc" "$@"
