@@ -73,12 +73,26 @@ cmd_of() { # where -> the command that produced that directory
 	echo "the wait status, no zombie, no fd left, and (debug guest: own pid cache, nothing else"
 	echo "forking) the \"pid\" slab back to where it started."
 	echo
-	for k in debug patched base host; do
+	for k in debug-suite debug patched base host; do
+		if [ $k = debug-suite ]; then
+			# the whole-suite debug run as well, when a stress-alone run is newer
+			t="${DIR[debug]}/stress_fork_storm.tap"
+			st="$B/debug/vm-stress/out/stress_fork_storm.tap"
+			[ -f "$t" ] && [ -f "$st" ] || continue
+			cp "$t" "$R/runs/stress_fork_storm.debug-suite.tap"
+			echo "**debug, whole suite ($(kver debug))**, \`make vm-test KERNEL=debug\`, $(when "$t"): $(sed -n 's/^# Totals: //p' "$t")"
+			echo
+			echo '```'
+			grep -E '^# stress|^# tests/|^(not )?ok ' "$t" | sed 's/^# //'
+			echo '```'
+			echo
+			continue
+		fi
 		t="${DIR[$k]}/stress_fork_storm.tap"
 		cmd="$(cmd_of $k)"
 		# a debug guest run of the stress alone, if newer than the whole suite's
 		st="$B/debug/vm-stress/out/stress_fork_storm.tap"
-		if [ $k = debug ] && [ -f "$st" ] && { [ ! -f "$t" ] || [ "$st" -nt "$t" ]; }; then
+		if [ $k = debug ] && [ -f "$st" ]; then
 			t=$st
 			cmd="VM_DIR=build/debug/vm-stress VM_EXTRA_APPEND=exitwatch.only=stress_fork_storm scripts/vm-test.sh debug"
 		fi
