@@ -62,12 +62,16 @@ static int cn_parse(struct cn_priv *p, const char *buf, ssize_t len, struct ew_n
 {
 	const struct nlmsghdr *nl = (const void *)buf;
 	const struct cn_msg *cn;
-	const struct proc_event *ev;
+	struct proc_event evbuf, *ev = &evbuf;
 
 	if (len < (ssize_t)(NLMSG_LENGTH(sizeof(*cn) + sizeof(*ev)) - 8) || !NLMSG_OK(nl, len))
 		return 0;
 	cn = NLMSG_DATA(nl);
-	ev = (const void *)cn->data;
+	/*
+	 * cn->data sits 36 bytes into the datagram and struct proc_event holds
+	 * a u64: read it through a copy rather than a misaligned pointer
+	 */
+	memcpy(&evbuf, cn->data, sizeof(evbuf));
 	if (ev->what != PROC_EVENT_EXIT)
 		return 0;
 	/* an autoreaped child is already released: its parent reads as 0 */
