@@ -661,6 +661,19 @@ static inline int ew_ignore_gates(void)
 #define EW_NEED_F6() EW_NEED(ew_has_pidfd_self, "kernel lacks F6: PIDFD_SELF_* sentinels rejected (6.15/6.17 values)")
 #define EW_NEED_F7() EW_NEED(ew_has_clone_wait_pidfd, "kernel lacks CLONE_WAIT_PIDFD (F7, never merged upstream)")
 
+/* writes all of s to path in one write(2) (sysctl, debugfs, id maps): 0, or -1 */
+static inline int ew_write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
 /* an env-tunable count with a default */
 static inline long ew_env_long(const char *name, long def)
 {

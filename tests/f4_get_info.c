@@ -238,18 +238,6 @@ TEST(get_info_from_child_pid_namespace)
 	ASSERT_EQ(WEXITSTATUS(status), 0);
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 /*
  * The user-namespace view: a process that maps only its own uid and gid
  * (to 100 and 200) sees itself with those ids and an unrelated child
@@ -277,10 +265,10 @@ TEST(get_info_from_user_namespace)
 		if (unshare(CLONE_NEWUSER))
 			SKIP("cannot create a user namespace: %s", strerror(errno));
 		snprintf(map, sizeof(map), "100 %d 1\n", euid);
-		ASSERT_OK(write_file("/proc/self/uid_map", map));
-		ASSERT_OK(write_file("/proc/self/setgroups", "deny"));
+		ASSERT_OK(ew_write_str("/proc/self/uid_map", map));
+		ASSERT_OK(ew_write_str("/proc/self/setgroups", "deny"));
 		snprintf(map, sizeof(map), "200 %d 1\n", egid);
-		ASSERT_OK(write_file("/proc/self/gid_map", map));
+		ASSERT_OK(ew_write_str("/proc/self/gid_map", map));
 
 		self = ASSERT_OK(sys_pidfd_open(getpid(), 0));
 		ASSERT_OK(ew_pidfd_get_info(self, &info, EW_PIDFD_INFO_PID | EW_PIDFD_INFO_CREDS));

@@ -409,8 +409,7 @@ TEST_TIMEOUT(burst_of_children_all_released_at_once, 1200)
 
 		pid_max_saved = pid_max;
 		snprintf(v, sizeof(v), "%d", n + 2048);
-		f = fopen("/proc/sys/kernel/pid_max", "we");
-		if (f && fputs(v, f) >= 0 && fclose(f) == 0)
+		if (ew_write_str("/proc/sys/kernel/pid_max", v) == 0)
 			pid_max = n + 2048;
 		else
 			ktap_diag("stress burst: cannot raise pid_max from %d to %d", pid_max, n + 2048);
@@ -492,8 +491,10 @@ TEST_TIMEOUT(burst_of_children_all_released_at_once, 1200)
 	EXPECT_EQ(ktap_count_fds(), fds_before);
 	check_pid_slab(slab_before, slab_peak, "burst");
 	if (pid_max_saved) {
-		f = fopen("/proc/sys/kernel/pid_max", "we");
-		EXPECT_TRUE(f && fprintf(f, "%d", pid_max_saved) > 0 && fclose(f) == 0);
+		char v[32];
+
+		snprintf(v, sizeof(v), "%d", pid_max_saved);
+		EXPECT_EQ(ew_write_str("/proc/sys/kernel/pid_max", v), 0);
 	}
 }
 
@@ -626,35 +627,23 @@ TEST_TIMEOUT(churn_of_short_lived_children, 1200)
 
 #define FI "/sys/kernel/debug/"
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 static void fault_config(const char *attr, const char *prob)
 {
 	char p[128];
 
 	/* fail only tasks with make-it-fail, sleeping allocations too */
 	snprintf(p, sizeof(p), FI "%s/task-filter", attr);
-	ASSERT_OK(write_str(p, "Y"));
+	ASSERT_OK(ew_write_str(p, "Y"));
 	snprintf(p, sizeof(p), FI "%s/ignore-gfp-wait", attr);
-	ASSERT_OK(write_str(p, "N"));
+	ASSERT_OK(ew_write_str(p, "N"));
 	snprintf(p, sizeof(p), FI "%s/verbose", attr);
-	ASSERT_OK(write_str(p, "0"));
+	ASSERT_OK(ew_write_str(p, "0"));
 	snprintf(p, sizeof(p), FI "%s/interval", attr);
-	ASSERT_OK(write_str(p, "1"));
+	ASSERT_OK(ew_write_str(p, "1"));
 	snprintf(p, sizeof(p), FI "%s/times", attr);
-	ASSERT_OK(write_str(p, "-1"));
+	ASSERT_OK(ew_write_str(p, "-1"));
 	snprintf(p, sizeof(p), FI "%s/probability", attr);
-	ASSERT_OK(write_str(p, prob));
+	ASSERT_OK(ew_write_str(p, prob));
 }
 
 static long fault_count(const char *attr)
@@ -698,8 +687,8 @@ TEST_TIMEOUT(churn_under_failslab_and_fail_page_alloc, 1200)
 	fault_config("failslab", "3");
 	fault_config("fail_page_alloc", "3");
 	/* a positive "times" counts the injected failures down */
-	ASSERT_OK(write_str(FI "failslab/times", budget_s));
-	ASSERT_OK(write_str(FI "fail_page_alloc/times", budget_s));
+	ASSERT_OK(ew_write_str(FI "failslab/times", budget_s));
+	ASSERT_OK(ew_write_str(FI "fail_page_alloc/times", budget_s));
 
 	/*
 	 * The storm runs in a process of its own that fails its allocations
@@ -715,10 +704,10 @@ TEST_TIMEOUT(churn_under_failslab_and_fail_page_alloc, 1200)
 		raise_nofile(live * 4 + 256);
 		storm_start(&st, n, 1);
 		/* from here on our allocations may fail */
-		if (write_str("/proc/self/make-it-fail", "1"))
+		if (ew_write_str("/proc/self/make-it-fail", "1"))
 			_exit(3);
 		created = churn(&st, n, live, pid_to_slot, pid_max, &res, 1);
-		write_str("/proc/self/make-it-fail", "0");
+		ew_write_str("/proc/self/make-it-fail", "0");
 		storm_stop(&st);
 		storm_final_checks(&st, created, "fault injection");
 		if (write(out[1], &res, sizeof(res)) != sizeof(res) ||
@@ -728,8 +717,8 @@ TEST_TIMEOUT(churn_under_failslab_and_fail_page_alloc, 1200)
 	}
 	close(out[1]);
 	ASSERT_EQ(waitpid(storm_pid, &status, 0), storm_pid);
-	write_str(FI "failslab/probability", "0");
-	write_str(FI "fail_page_alloc/probability", "0");
+	ew_write_str(FI "failslab/probability", "0");
+	ew_write_str(FI "fail_page_alloc/probability", "0");
 	injected_slab = budget - fault_count("failslab");
 	injected_page = budget - fault_count("fail_page_alloc");
 	memset(&res, 0, sizeof(res));

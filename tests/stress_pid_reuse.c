@@ -53,13 +53,10 @@ static int read_int(const char *path, long *v)
 
 static int write_int(const char *path, long v)
 {
-	FILE *f = fopen(path, "we");
-	int ok;
+	char s[32];
 
-	if (!f)
-		return -1;
-	ok = fprintf(f, "%ld\n", v) > 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
+	snprintf(s, sizeof(s), "%ld\n", v);
+	return ew_write_str(path, s);
 }
 
 /* the recycler: its own process group, about FILLERS children at a time */
