@@ -12,9 +12,11 @@
  *   lockdep  two spinlocks taken in both orders, one after the other, so
  *            nothing deadlocks       (WARNING: possible circular locking)
  *
- * Lockdep switches itself off after its first report, so the lockdep case
- * comes last (an RCU-lockdep report would be the same machinery).  Never
- * part of a normal run.
+ * Lockdep switches itself off after its first report, and also when the
+ * kernel is tainted as unreliable for it: a KASAN report does that
+ * ("Disabling lock debugging due to kernel taint").  So the lockdep case
+ * runs first and KASAN last; WARN and the sleep check leave lockdep on.
+ * Never part of a normal run.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -71,11 +73,11 @@ static noinline void canary_lockdep(void)
 
 static int __init splat_canary_init(void)
 {
-	canary_kasan();
-	WARN(1, "splat_canary: warn: a deliberate WARN\n");
-	canary_leak();
-	canary_atomic();
 	canary_lockdep();
+	canary_atomic();
+	canary_leak();
+	WARN(1, "splat_canary: warn: a deliberate WARN\n");
+	canary_kasan();
 	return 0;
 }
 module_init(splat_canary_init);
