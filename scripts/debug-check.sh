@@ -57,12 +57,13 @@ EOF
 			done
 			grep -q 'canary_leak' "$W/vm/out/kmemleak.txt" 2>/dev/null || missing+=("kmemleak: canary_leak")
 			grep -q 'kmemleak:' "$W/vm-test.txt" || missing+=("kmemleak shown by vm-test")
+			grep -q 'lockdep was off' "$W/vm-test.txt" || missing+=("lockdep off after its report, shown by vm-test")
 			if [ ${#missing[@]} -gt 0 ]; then
 				say "splat canary" "FAILED: vm-test failed, but these reports were not caught: ${missing[*]}"
 				tail -30 "$W/vm-test.txt"
 				bad=1
 			else
-				say "splat canary" "vm-test failed as it must, catching KASAN, WARN, might_sleep, lockdep and kmemleak ($(($(date +%s) - t0)) s; $W/vm-test.txt)"
+				say "splat canary" "vm-test failed as it must, catching KASAN, WARN, might_sleep, lockdep (and lockdep off after it) and kmemleak ($(($(date +%s) - t0)) s; $W/vm-test.txt)"
 			fi
 		fi
 	else

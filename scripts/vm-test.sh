@@ -97,6 +97,8 @@ if [ -e /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak >/out/kmemleak.txt 2>/out/kmemleak.err || echo "kmemleak: cannot read the report" >>/out/kmemleak.err
 fi
+# lockdep (debug kernel): still on at the end, or its silence proves nothing
+[ -r /proc/lockdep_stats ] && grep debug_locks /proc/lockdep_stats >/out/lockdep.txt
 dmesg >/out/dmesg.txt
 echo EXITWATCH-DONE >/out/done
 sync
@@ -163,6 +165,16 @@ if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$K/obj/.config" 2>/dev/null; then
 		bad=1
 	elif [ $bad = 0 ]; then
 		log "kmemleak: no unreferenced object after the run (two scans)"
+	fi
+fi
+# lockdep turns itself off after one report or on a taint that makes it
+# unreliable (a KASAN report, a bad page): a run it stopped watching is no pass
+if grep -q '^CONFIG_PROVE_LOCKING=y' "$K/obj/.config" 2>/dev/null; then
+	if ! grep -qE 'debug_locks: +1' "$VM/out/lockdep.txt" 2>/dev/null; then
+		echo "vm-test[$KERNEL]: lockdep was off at the end of the run ($(tr -s ' ' <"$VM/out/lockdep.txt" 2>/dev/null || echo 'no /proc/lockdep_stats')): its silence proves nothing" >&2
+		bad=1
+	elif [ $bad = 0 ]; then
+		log "lockdep: still on at the end of the run (debug_locks 1)"
 	fi
 fi
 [ $bad = 0 ] || exit 1
