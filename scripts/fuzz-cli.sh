@@ -87,6 +87,18 @@ fail_case() { # why, args...
 	fi
 }
 
+# one line per sanitizer report for the summary, without the pid: a UBSan or
+# ASan report by its first line, a leak by the first frame in exitwatch's code
+finding() {
+	if grep -q 'LeakSanitizer' "$W/stderr"; then
+		printf 'LeakSanitizer: memory allocated %s\n' \
+			"$(grep -m1 -oE 'in [A-Za-z_0-9]+ [^ ]*/harness/[^ ]+' "$W/stderr" | sed 's|/[^ ]*/harness/|harness/|')"
+	else
+		grep -m1 -E "runtime error:|ERROR: [A-Za-z]+Sanitizer" "$W/stderr" |
+			sed -E "s|^.*/harness/|harness/|; s/^==[0-9]+==//"
+	fi
+}
+
 run_case() { # args...
 	local rc
 	cases=$((cases + 1))
@@ -94,7 +106,7 @@ run_case() { # args...
 	rc=$?
 	if grep -qE 'Sanitizer|runtime error:|SUMMARY: ' "$W/stderr"; then
 		fail_case "sanitizer report, exit $rc" "$@"
-		grep -m1 -E "runtime error:|ERROR: [A-Za-z]+Sanitizer" "$W/stderr" | sed "s|^.*/harness/|harness/|" >>"$W/findings.txt"
+		finding >>"$W/findings.txt"
 	elif [ $rc -ge 3 ]; then
 		fail_case "exit status $rc (a signal, a timeout or a sanitizer)" "$@"
 	elif [ $rc = 2 ] && [ ! -s "$W/stderr" ]; then
