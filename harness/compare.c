@@ -898,7 +898,7 @@ int ew_compare_main(int argc, char **argv)
 	struct cmp_opts o = { .threshold = 5, .alpha = 0.05 };
 	struct side old = { .label = "OLD" }, new = { .label = "NEW" };
 	char *dup = NULL, *tok, *save;
-	int c, rc;
+	int c, rc = 2;	/* bad input until the options and arguments are read */
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:a:m:h", lo, NULL)) != -1) {
@@ -907,13 +907,13 @@ int ew_compare_main(int argc, char **argv)
 			if (parse_double(optarg, -1e-12, 1e6, &o.threshold)) {
 				fprintf(stderr, "exitwatch compare: --threshold '%s': want a percentage >= 0\n",
 					optarg);
-				return 2;
+				goto out;
 			}
 			break;
 		case 'a':
 			if (parse_double(optarg, 0, 1, &o.alpha)) {
 				fprintf(stderr, "exitwatch compare: --alpha '%s': want 0 < A < 1\n", optarg);
-				return 2;
+				goto out;
 			}
 			break;
 		case 'm':
@@ -922,11 +922,15 @@ int ew_compare_main(int argc, char **argv)
 			dup = strdup(optarg);
 			o.metrics = calloc(strlen(optarg) / 2 + 2, sizeof(char *));
 			o.nmetrics = 0;
+			if (!dup || !o.metrics) {
+				fprintf(stderr, "exitwatch compare: out of memory\n");
+				goto out;
+			}
 			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 				o.metrics[o.nmetrics++] = tok;
 			if (!o.nmetrics) {
 				fprintf(stderr, "exitwatch compare: --metric '%s': empty list\n", optarg);
-				return 2;
+				goto out;
 			}
 			break;
 		case 'T':
@@ -934,16 +938,17 @@ int ew_compare_main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			rc = 0;
+			goto out;
 		default:
 			fprintf(stderr, "Try 'exitwatch compare --help'.\n");
-			return 2;
+			goto out;
 		}
 	}
 	if (argc - optind != 2) {
 		fprintf(stderr, "exitwatch compare: want two arguments, OLD and NEW\n");
 		usage(stderr);
-		return 2;
+		goto out;
 	}
 	rc = 0;
 	if (load_side(&old, argv[optind]) || load_side(&new, argv[optind + 1])) {
@@ -954,6 +959,7 @@ int ew_compare_main(int argc, char **argv)
 		rc = compare(&old, &new, &o);
 	side_free(&old);
 	side_free(&new);
+out:
 	free(o.metrics);
 	free(dup);
 	return rc;

@@ -130,7 +130,20 @@ enum { O_MIN_EXITS = 256, O_CHURN_MS, O_CHURN_N, O_STAGGER_MS, O_STAGGER_N, O_HE
 	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
 	O_LARGE_MECHS, O_LOAD_SIZES, O_SPAWN, O_REPS };
 
-static int cmd_run(int argc, char **argv)
+/* a list option's own copy, split in place; the previous one is freed */
+static int copy_list(char **dup, const char *arg)
+{
+	free(*dup);
+	*dup = strdup(arg);
+	return *dup ? 0 : -1;
+}
+
+/*
+ * `exitwatch run` options into *o: -1 to go on and run, else the exit status
+ * (0 after --help, 2 for bad input).  *dup is the copy a list option is split
+ * in; each list option frees the one before, and the caller frees the last.
+ */
+static int parse_run(int argc, char **argv, struct ew_opts *o, char **dup)
 {
 	static const struct option lo[] = {
 		{ "mechanisms", required_argument, 0, 'm' },
@@ -159,165 +172,154 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
-	struct ew_opts o;
-	char *tok, *save, *dup;
-	size_t len = 0;
+	char *tok, *save;
 	int c, v;
 
-	ew_opts_default(&o);
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	o.argv_line = calloc(1, len + 16);
-	for (int i = 0; i < argc; i++) {
-		if (i)
-			strcat(o.argv_line, " ");
-		strcat(o.argv_line, argv[i]);
-	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:s:n:l:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			o.nmechs = 0;
-			dup = strdup(optarg);
-			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			o->nmechs = 0;
+			if (copy_list(dup, optarg))
+				return bad("--mechanisms", optarg, "out of memory");
+			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 				const struct watcher_ops *ops = ew_mechanism_find(tok);
 
 				if (!ops)
 					return bad("--mechanisms", tok, "unknown mechanism (see `exitwatch list`)");
-				if (o.nmechs < EW_MAX_LIST)
-					o.mechs[o.nmechs++] = ops;
+				if (o->nmechs < EW_MAX_LIST)
+					o->mechs[o->nmechs++] = ops;
 			}
-			free(dup);
-			if (!o.nmechs)
+			if (!o->nmechs)
 				return bad("--mechanisms", optarg, "empty list");
 			break;
 		case 's':
-			o.nscen = 0;
-			dup = strdup(optarg);
-			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			o->nscen = 0;
+			if (copy_list(dup, optarg))
+				return bad("--scenarios", optarg, "out of memory");
+			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 				int sc = ew_scenario_find(tok);
 
 				if (sc < 0)
 					return bad("--scenarios", tok, "want burst, churn, stagger, heavy or reuse");
-				if (o.nscen < EW_SC_NR)
-					o.scenarios[o.nscen++] = sc;
+				if (o->nscen < EW_SC_NR)
+					o->scenarios[o->nscen++] = sc;
 			}
-			free(dup);
-			if (!o.nscen)
+			if (!o->nscen)
 				return bad("--scenarios", optarg, "empty list");
 			break;
 		case 'n':
-			o.nn = 0;
-			dup = strdup(optarg);
-			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			o->nn = 0;
+			if (copy_list(dup, optarg))
+				return bad("--sizes", optarg, "out of memory");
+			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 				if (parse_int(tok, 1, 10000, &v))
 					return bad("--sizes", tok, "want integers from 1 to 10000");
-				if (o.nn < EW_MAX_LIST)
-					o.ns[o.nn++] = v;
+				if (o->nn < EW_MAX_LIST)
+					o->ns[o->nn++] = v;
 			}
-			free(dup);
-			if (!o.nn)
+			if (!o->nn)
 				return bad("--sizes", optarg, "empty list");
 			break;
 		case 'l':
-			o.nloads = 0;
+			o->nloads = 0;
 			if (!strcmp(optarg, "off") || !strcmp(optarg, "both"))
-				o.loads[o.nloads++] = 0;
+				o->loads[o->nloads++] = 0;
 			if (!strcmp(optarg, "on") || !strcmp(optarg, "both"))
-				o.loads[o.nloads++] = 1;
-			if (!o.nloads)
+				o->loads[o->nloads++] = 1;
+			if (!o->nloads)
 				return bad("--load", optarg, "want off, on or both");
 			break;
 		case 'o':
-			o.out = optarg;
+			o->out = optarg;
 			break;
 		case O_MIN_EXITS:
-			if (parse_int(optarg, 1, 1000000, &o.min_exits))
+			if (parse_int(optarg, 1, 1000000, &o->min_exits))
 				return bad("--min-exits", optarg, "want 1..1000000");
 			break;
 		case O_CHURN_MS:
-			if (parse_int(optarg, 1, 600000, &o.churn_ms))
+			if (parse_int(optarg, 1, 600000, &o->churn_ms))
 				return bad("--churn-ms", optarg, "want 1..600000");
 			break;
 		case O_CHURN_N:
-			if (parse_int(optarg, 1, 10000, &o.churn_n))
+			if (parse_int(optarg, 1, 10000, &o->churn_n))
 				return bad("--churn-n", optarg, "want 1..10000");
 			break;
 		case O_STAGGER_MS:
-			if (parse_int(optarg, 1, 600000, &o.stagger_ms))
+			if (parse_int(optarg, 1, 600000, &o->stagger_ms))
 				return bad("--stagger-ms", optarg, "want 1..600000");
 			break;
 		case O_STAGGER_N:
-			if (parse_int(optarg, 1, 10000, &o.stagger_n))
+			if (parse_int(optarg, 1, 10000, &o->stagger_n))
 				return bad("--stagger-n", optarg, "want 1..10000");
 			break;
 		case O_HEAVY_MB:
-			if (parse_int(optarg, 1, 4096, &o.heavy_mb))
+			if (parse_int(optarg, 1, 4096, &o->heavy_mb))
 				return bad("--heavy-mb", optarg, "want 1..4096");
 			break;
 		case O_HEAVY_N:
-			if (parse_int(optarg, 1, 1000, &o.heavy_n))
+			if (parse_int(optarg, 1, 1000, &o->heavy_n))
 				return bad("--heavy-n", optarg, "want 1..1000");
 			break;
 		case O_INTERVAL:
-			if (parse_int(optarg, 1, 10000000, &o.interval_us))
+			if (parse_int(optarg, 1, 10000000, &o->interval_us))
 				return bad("--interval-us", optarg, "want 1..10000000");
 			break;
 		case O_NO_BPF:
-			o.no_bpf = 1;
+			o->no_bpf = 1;
 			break;
 		case O_NO_FLOOR:
-			o.no_floor = 1;
+			o->no_floor = 1;
 			break;
 		case O_PERTURB:
-			if (parse_int(optarg, 1, 64, &o.perturb_rounds))
+			if (parse_int(optarg, 1, 64, &o->perturb_rounds))
 				return bad("--perturb-rounds", optarg, "want 1..64");
 			break;
 		case O_NOTE:
-			o.note = optarg;
+			o->note = optarg;
 			break;
 		case O_GUEST:
-			o.guest = 1;
+			o->guest = 1;
 			break;
 		case O_LARGE_N:
-			if (parse_int(optarg, 1, 10000, &o.large_n))
+			if (parse_int(optarg, 1, 10000, &o->large_n))
 				return bad("--large-n", optarg, "want 1..10000");
 			break;
 		case O_LARGE_MECHS:
-			o.nlarge = 0;
-			dup = strdup(optarg);
-			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			o->nlarge = 0;
+			if (copy_list(dup, optarg))
+				return bad("--large-mechanisms", optarg, "out of memory");
+			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 				const struct watcher_ops *ops = ew_mechanism_find(tok);
 
 				if (!ops)
 					return bad("--large-mechanisms", tok, "unknown mechanism (see `exitwatch list`)");
-				if (o.nlarge < EW_MAX_LIST)
-					o.large_mechs[o.nlarge++] = ops;
+				if (o->nlarge < EW_MAX_LIST)
+					o->large_mechs[o->nlarge++] = ops;
 			}
-			free(dup);
 			break;
 		case O_REPS:
-			if (parse_int(optarg, 1, EW_MAX_REPS, &o.reps))
+			if (parse_int(optarg, 1, EW_MAX_REPS, &o->reps))
 				return bad("--reps", optarg, "want 1..100");
 			break;
 		case O_SPAWN:
 			if (!strcmp(optarg, "fork"))
-				o.spawn_vm = 0;
+				o->spawn_vm = 0;
 			else if (!strcmp(optarg, "vm"))
-				o.spawn_vm = 1;
+				o->spawn_vm = 1;
 			else
 				return bad("--spawn", optarg, "want fork or vm");
 			break;
 		case O_LOAD_SIZES:
-			o.nload_ns = 0;
-			dup = strdup(optarg);
-			for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			o->nload_ns = 0;
+			if (copy_list(dup, optarg))
+				return bad("--load-sizes", optarg, "out of memory");
+			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 				if (parse_int(tok, 1, 10000, &v))
 					return bad("--load-sizes", tok, "want integers from 1 to 10000");
-				if (o.nload_ns < EW_MAX_LIST)
-					o.load_ns[o.nload_ns++] = v;
+				if (o->nload_ns < EW_MAX_LIST)
+					o->load_ns[o->nload_ns++] = v;
 			}
-			free(dup);
 			break;
 		case 'h':
 			usage(stdout);
@@ -331,9 +333,47 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "exitwatch run: unexpected argument '%s'\nTry 'exitwatch --help'.\n", argv[optind]);
 		return 2;
 	}
-	if (inject_delay(&o))
+	if (inject_delay(o))
 		return 2;
-	return ew_run(&o);
+	return -1;
+}
+
+/* the command line as typed, for the results' "command" field */
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *line;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	line = calloc(1, len);
+	for (int i = 0; line && i < argc; i++) {
+		if (i)
+			strcat(line, " ");
+		strcat(line, argv[i]);
+	}
+	return line;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct ew_opts o;
+	char *dup = NULL;
+	int rc;
+
+	ew_opts_default(&o);
+	/* before getopt, which permutes argv */
+	o.argv_line = join_args(argc, argv);
+	if (!o.argv_line) {
+		fprintf(stderr, "exitwatch run: out of memory\n");
+		return 2;
+	}
+	rc = parse_run(argc, argv, &o, &dup);
+	free(dup);
+	if (rc < 0)
+		rc = ew_run(&o);
+	free(o.argv_line);
+	return rc;
 }
 
 int main(int argc, char **argv)

@@ -11,7 +11,7 @@
 # message on stderr; never a signal, a timeout, or a sanitizer report.
 # Seeded and reproducible: FUZZ_SEED (default 7), FUZZ_CASES argument
 # vectors (default 2000), FUZZ_JSON_CASES corrupt-JSON cases (default 600);
-# FUZZ_LEAKS=1 also fails on LeakSanitizer reports.
+# LeakSanitizer reports fail a case too (FUZZ_LEAKS=0 turns leak checks off).
 # A failing case is printed with the command line that replays it.
 #
 # Never a real storm: `run` and `trace` vectors always carry one stray
@@ -43,9 +43,8 @@ if [ ! -x "$EW" ] || [ "$newest" -nt "$EW" ]; then
 fi
 
 # sanitizer reports get exit codes of their own, and stderr is searched too
-# leaks at exit are not looked for unless FUZZ_LEAKS=1: exitwatch frees little
-# on its exit-2 paths (a CLI that ends anyway), and LeakSanitizer doubles the time
-export ASAN_OPTIONS="exitcode=86:detect_leaks=${FUZZ_LEAKS:-0}:abort_on_error=0:allocator_may_return_null=1"
+# leaks too: every exit path, the exit-2 ones included, frees what it took
+export ASAN_OPTIONS="exitcode=86:detect_leaks=${FUZZ_LEAKS:-1}:abort_on_error=0:allocator_may_return_null=1"
 export UBSAN_OPTIONS="halt_on_error=1:exitcode=87:print_stacktrace=1"
 export LSAN_OPTIONS="exitcode=88"
 unset POSIXLY_CORRECT	# getopt must permute (see the stray argument below)
@@ -209,9 +208,10 @@ done
 dt=$(($(date +%s) - t0))
 {
 	echo "fuzz-cli: seed $SEED: $cases cases ($argv_cases argument vectors, $((cases - argv_cases)) corrupt-JSON runs) in ${dt}s:" \
-		"exit 0: ${exits[0]}, exit 1: ${exits[1]}, exit 2 with a message: ${exits[2]}, failures: $failures"
+		"exit 0: ${exits[0]}, exit 1: ${exits[1]}, exit 2 with a message: ${exits[2]}, failures: $failures" \
+		"(ASan, UBSan$([ "${FUZZ_LEAKS:-1}" = 0 ] || echo ", LeakSanitizer"))"
 	if [ -s "$W/findings.txt" ]; then
-		echo "sanitizer reports (distinct first lines, with the number of cases):"
+		echo "sanitizer reports (the first line of each, or a leak's allocation site; with the number of cases):"
 		sed -E "s/0x[0-9a-f]+/0x.../g" "$W/findings.txt" | sort | uniq -c | sort -rn | head -10
 	fi
 } | tee "$W/summary.txt"
