@@ -50,6 +50,7 @@ cp "$tap" "$R/pid_reuse.tap"
 {
 	echo "# pid reuse in a $KERNEL guest ($kver): $(sed -n 's/^# pid-reuse: //p' "$tap")"
 	echo "# command: scripts/pid-reuse.sh (make vm-test KERNEL=$KERNEL, exitwatch.only=stress_pid_reuse)"
+	sed -n 's/^# pid-reuse after a wrap (\(.*\)): asked=\([0-9]*\) proc_poll_wrong=\([0-9]*\) kill0_poll_wrong=\([0-9]*\) pidfd_wrong=\([0-9]*\)$/# after a wrap: \2 \3 \4 \5 (\1)/p' "$tap"
 	echo "# lag_ms asked proc_poll_wrong kill0_poll_wrong pidfd_wrong proc_pct kill0_pct pidfd_pct"
 	sed -n 's/^# pid-reuse lag_ms=\([0-9]*\) asked=\([0-9]*\) proc_poll_wrong=\([0-9]*\) kill0_poll_wrong=\([0-9]*\) pidfd_wrong=\([0-9]*\)$/\1 \2 \3 \4 \5/p' "$tap" |
 		awk '{ printf "%s %s %s %s %s %.2f %.2f %.2f\n", $1, $2, $3, $4, $5, 100 * $3 / $2, 100 * $4 / $2, 100 * $5 / $2 }'

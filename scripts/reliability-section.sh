@@ -141,13 +141,28 @@ cmd_of() { # where -> the command that produced that directory
 	echo "### Pid reuse (scripts/pid-reuse.sh)"
 	echo
 	if [ -f "$R/pid_reuse.dat" ]; then
-		grep '^# pid reuse\|^# command' "$R/pid_reuse.dat" | sed 's/^# //; s/^command: \(.*\)$/Command in the guest: `\1`./'
+		sed -n 's/^# pid reuse in \(.*\)$/In \1./p' "$R/pid_reuse.dat"
+		echo "Each round forks 50 victims, kills and reaps them, then asks at each lag whether each one"
+		echo "is still alive; every \"alive\" is wrong. Command: \`scripts/pid-reuse.sh\`"
+		echo "(\`tests/stress_pid_reuse.c\` in a patched guest)."
 		echo
-		echo "| mechanism | poll interval | children per burst | exits | missed | false | duplicate | wrong per 100 exits |"
-		echo "|---|---|---|---|---|---|---|---|"
-		awk '!/^#/ && $9 == "ok" { printf "| %s | %g ms | %d | %d | %d | %d | %d | %.2f |\n", $1, $2 / 1000, $3, $4, $5, $6, $7, $10 }' "$R/pid_reuse.dat"
+		echo "| time since the death | asked | proc-poll wrong | kill0-poll wrong | pidfd wrong |"
+		echo "|---|---|---|---|---|"
+		awk '!/^#/ { printf "| %s ms | %d | %d (%.1f %%) | %d (%.1f %%) | %d |\n", $1, $2, $3, $6, $4, $7, $5 }' "$R/pid_reuse.dat"
+		sed -n 's/^# after a wrap: \([0-9]*\) \([0-9]*\) \([0-9]*\) \([0-9]*\) (\(.*\))$/\1 \2 \3 \4 \5/p' "$R/pid_reuse.dat" |
+			awk '{ n = $1; rest = $0; sub(/^[0-9]+ [0-9]+ [0-9]+ [0-9]+ /, "", rest)
+				printf "| after the recycler went through the pid space (%s) | %d | %d (%.1f %%) | %d (%.1f %%) | %d |\n",
+					rest, n, $2, 100 * $2 / n, $3, 100 * $3 / n, $4 }'
 		echo
-		echo "![pid reuse: wrong answers per 100 exits](pid_reuse.png)"
+		echo "![pid reuse: wrong answers per 100 questions](pid_reuse.png)"
+		echo
+		if [ -f "$R/pid_reuse_harness.dat" ]; then
+			sed -n 's/^# exitwatch reuse scenario in \(.*\)$/The harness\x27s \`reuse\` scenario in \1:/p; s/^# command: \(.*\)$/\`\1\`./p' "$R/pid_reuse_harness.dat"
+			echo
+			echo "| mechanism | poll interval | children per burst | exits | missed | false | duplicate | noticed |"
+			echo "|---|---|---|---|---|---|---|---|"
+			awk '!/^#/ && $9 == "ok" { printf "| %s | %g ms | %d | %d | %d | %d | %d | %d |\n", $1, $2 / 1000, $3, $4, $5, $6, $7, $8 }' "$R/pid_reuse_harness.dat"
+		fi
 	else
 		echo "Not run yet: \`scripts/pid-reuse.sh\`."
 	fi
