@@ -73,32 +73,11 @@ cmd_of() { # where -> the command that produced that directory
 	echo "the wait status, no zombie, no fd left, and (debug guest: own pid cache, nothing else"
 	echo "forking) the \"pid\" slab back to where it started."
 	echo
-	for k in debug-suite debug patched base host; do
-		if [ $k = debug-suite ]; then
-			# the whole-suite debug run as well, when a stress-alone run is newer
-			t="${DIR[debug]}/stress_fork_storm.tap"
-			st="$B/debug/vm-stress/out/stress_fork_storm.tap"
-			[ -f "$t" ] && [ -f "$st" ] || continue
-			cp "$t" "$R/runs/stress_fork_storm.debug-suite.tap"
-			echo "**debug, whole suite ($(kver debug))**, \`make vm-test KERNEL=debug\`, $(when "$t"): $(sed -n 's/^# Totals: //p' "$t")"
-			echo
-			echo '```'
-			grep -E '^# stress|^# tests/|^(not )?ok ' "$t" | sed 's/^# //'
-			echo '```'
-			echo
-			continue
-		fi
+	for k in debug patched base host; do
 		t="${DIR[$k]}/stress_fork_storm.tap"
-		cmd="$(cmd_of $k)"
-		# a debug guest run of the stress alone, if newer than the whole suite's
-		st="$B/debug/vm-stress/out/stress_fork_storm.tap"
-		if [ $k = debug ] && [ -f "$st" ]; then
-			t=$st
-			cmd="VM_DIR=build/debug/vm-stress VM_EXTRA_APPEND=exitwatch.only=stress_fork_storm scripts/vm-test.sh debug"
-		fi
 		[ -f "$t" ] || continue
 		cp "$t" "$R/runs/stress_fork_storm.$k.tap"
-		echo "**$k ($(kver $k))**, \`$cmd\`$([ $k = debug ] && echo ' (the debug guest puts EW_STRESS_CHILDREN=10000 EW_STRESS_CHURN=5000 on its command line)'), $(when "$t"): $(sed -n 's/^# Totals: //p' "$t")"
+		echo "**$k ($(kver $k))**, \`$(cmd_of $k)\`$([ $k = debug ] && echo ' (the debug guest puts EW_STRESS_CHILDREN=10000 EW_STRESS_CHURN=5000 on its command line)'), $(when "$t"): $(sed -n 's/^# Totals: //p' "$t")"
 		echo
 		echo '```'
 		grep -E '^# stress|^(not )?ok ' "$t" | sed 's/^# //'
@@ -109,20 +88,21 @@ cmd_of() { # where -> the command that produced that directory
 	echo "### Kernel reports (debug guest)"
 	echo
 	any=0
-	for d in "$B/debug/vm" "$B/debug/vm-stress"; do
-		[ -f "$d/out/dmesg.txt" ] || continue
+	d="$B/debug/vm"
+	if [ -f "$d/out/dmesg.txt" ]; then
 		any=1
-		case $d in
-		*/vm) what="\`make vm-test KERNEL=debug\` (the whole suite)" ;;
-		*) what="the stress alone (\`VM_DIR=build/debug/vm-stress VM_EXTRA_APPEND=exitwatch.only=stress_fork_storm scripts/vm-test.sh debug\`)" ;;
-		esac
 		nsplat=$( [ -s "$d/splats.txt" ] && wc -l <"$d/splats.txt" || echo 0)
 		nleak=$(grep -c '^unreferenced object' "$d/out/kmemleak.txt" 2>/dev/null || echo "no report")
-		echo "- $what, $(when "$d/out/dmesg.txt"): $nsplat dmesg lines matching a splat pattern"
-		echo "  (BUG, WARNING incl. lockdep and RCU-lockdep, KASAN, sleep-in-atomic, RCU stalls, hung"
-		echo "  tasks, oopses), $nleak unreferenced objects after two kmemleak scans."
-		cp "$d/out/dmesg.txt" "$R/runs/dmesg.debug.$(basename "$d").txt"
-	done
+		npass=$(cat "$d"/out/*.tap | grep -E '^ok [0-9]+ ' | grep -vc '# SKIP')
+		nskip=$(cat "$d"/out/*.tap | grep -cE '^ok [0-9]+ .*# SKIP')
+		nfail=$(cat "$d"/out/*.tap | grep -cE '^not ok [0-9]+ ')
+		echo "- \`make vm-test KERNEL=debug\` (the whole suite, the 6.1 pidfd selftests and the stress"
+		echo "  above), $(when "$d/out/dmesg.txt"): $npass tests passed, $nfail failed, $nskip skipped;"
+		echo "  $nsplat dmesg lines matching a splat pattern (BUG, WARNING incl. lockdep and RCU-lockdep,"
+		echo "  KASAN, sleep-in-atomic, RCU stalls, hung tasks, oopses); $nleak unreferenced objects after"
+		echo "  two kmemleak scans; lockdep at the end:$(tr -s ' ' <"$d/out/lockdep.txt" 2>/dev/null || echo ' not recorded')."
+		cp "$d/out/dmesg.txt" "$R/runs/dmesg.debug.vm.txt"
+	fi
 	[ $any = 1 ] || echo "The debug guest has not been run: \`make vm-test KERNEL=debug\`."
 	c="$B/debug/splat-canary"
 	if [ -f "$c/vm-test.txt" ]; then
