@@ -92,7 +92,11 @@ cmd_of() { # where -> the command that produced that directory
 	if [ -f "$d/out/dmesg.txt" ]; then
 		any=1
 		nsplat=$( [ -s "$d/splats.txt" ] && wc -l <"$d/splats.txt" || echo 0)
-		nleak=$(grep -c '^unreferenced object' "$d/out/kmemleak.txt" 2>/dev/null || echo "no report")
+		if [ -f "$d/out/kmemleak.txt" ]; then
+			nleak=$(grep -c '^unreferenced object' "$d/out/kmemleak.txt" || true)
+		else
+			nleak="no kmemleak report, so no count of"
+		fi
 		npass=$(cat "$d"/out/*.tap | grep -E '^ok [0-9]+ ' | grep -vc '# SKIP')
 		nskip=$(cat "$d"/out/*.tap | grep -cE '^ok [0-9]+ .*# SKIP')
 		nfail=$(cat "$d"/out/*.tap | grep -cE '^not ok [0-9]+ ')
@@ -112,7 +116,7 @@ cmd_of() { # where -> the command that produced that directory
 		echo "report once, for real; vm-test failed that run ($(when "$c/vm-test.txt")) and showed:"
 		echo
 		echo '```'
-		grep -hE 'BUG: KASAN|WARNING:|sleeping function|circular locking|kmemleak:' "$c/vm/splats.txt" "$c/vm-test.txt" 2>/dev/null |
+		grep -hE 'BUG: KASAN|WARNING:|sleeping function|circular locking|kmemleak:|lockdep was off' "$c/vm/splats.txt" "$c/vm-test.txt" 2>/dev/null |
 			sed 's/^[0-9]*://' | sort -u | head -8
 		echo '```'
 	fi
