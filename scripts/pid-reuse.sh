@@ -17,7 +17,6 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 B="$TOP/build"
 R="$TOP/results/reliability"
 KERNEL=${REUSE_KERNEL:-patched}
-SIZES=${REUSE_SIZES:-10,100}
 MECHS=${REUSE_MECHANISMS:-pidfd-epoll,pidfd-poll,pidfd-info,waitid,proc-poll,kill0-poll}
 INTERVALS=${REUSE_INTERVALS_US:-1000 100000}
 W="$B/reliability/reuse-$KERNEL"
@@ -29,7 +28,7 @@ make -s -C "$TOP" "$B/exitwatch-static" "$B/tests/stress_pid_reuse" >/dev/null |
 rm -rf "$W"
 mkdir -p "$W/extra" "$R"
 cp "$B/exitwatch-static" "$W/extra/exitwatch"
-cmd="exitwatch run -s reuse -n $SIZES -m $MECHS --guest --no-floor --interval-us"
+cmd="exitwatch run -s reuse -m $MECHS --guest --no-floor --interval-us"
 {
 	echo '#!/bin/sh'
 	for iv in $INTERVALS; do
