@@ -97,11 +97,10 @@ cmd_of() { # where -> the command that produced that directory
 		else
 			nleak="no kmemleak report, so no count of"
 		fi
-		npass=$(cat "$d"/out/*.tap | grep -E '^ok [0-9]+ ' | grep -vc '# SKIP')
-		nskip=$(cat "$d"/out/*.tap | grep -cE '^ok [0-9]+ .*# SKIP')
-		nfail=$(cat "$d"/out/*.tap | grep -cE '^not ok [0-9]+ ')
+		# the verdict vm-test printed, counted again by the same script
+		verdict=$("$TOP/scripts/ktap-verdict.sh" "$d/out" suite 2>/dev/null | sed -n 's/^suite: //p')
 		echo "- \`make vm-test KERNEL=debug\` (the whole suite, the 6.1 pidfd selftests and the stress"
-		echo "  above), $(when "$d/out/dmesg.txt"): $npass tests passed, $nfail failed, $nskip skipped;"
+		echo "  above), $(when "$d/out/dmesg.txt"): ${verdict:-no verdict};"
 		echo "  $nsplat dmesg lines matching a splat pattern (BUG, WARNING incl. lockdep and RCU-lockdep,"
 		echo "  KASAN, sleep-in-atomic, RCU stalls, hung tasks, oopses); $nleak unreferenced objects after"
 		echo "  two kmemleak scans; lockdep at the end:$(tr -s ' ' <"$d/out/lockdep.txt" 2>/dev/null || echo ' not recorded')."

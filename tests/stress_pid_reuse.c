@@ -100,22 +100,34 @@ struct victim {
 	int pidfd;
 };
 
-/* is the (dead, reaped) victim alive?  a[0] /proc/<pid>, a[1] kill(pid, 0),
- * a[2] its pidfd; every "alive" is a wrong answer */
-static void ask(const struct victim *v, int a[3])
+/*
+ * Asks whether each (dead, reaped) victim is alive, and adds every "alive",
+ * a wrong answer, to wrong[0] (/proc/<pid>), wrong[1] (kill(pid, 0)) or
+ * wrong[2] (its pidfd).  Returns how many victims' pids named a live process.
+ */
+static long ask_all(const struct victim *v, long wrong[3])
 {
-	char path[32];
-	struct stat st;
+	long reused = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d", v->pid);
-	a[0] = stat(path, &st) == 0;
-	a[1] = kill(v->pid, 0) == 0;
-	a[2] = !(ew_poll(v->pidfd, POLLIN, 0) & POLLIN);
+	for (int i = 0; i < VICTIMS; i++) {
+		char path[32];
+		struct stat st;
+		int proc_alive, kill_alive;
+
+		snprintf(path, sizeof(path), "/proc/%d", v[i].pid);
+		proc_alive = stat(path, &st) == 0;
+		kill_alive = kill(v[i].pid, 0) == 0;
+		wrong[0] += proc_alive;
+		wrong[1] += kill_alive;
+		wrong[2] += !(ew_poll(v[i].pidfd, POLLIN, 0) & POLLIN);
+		reused += proc_alive || kill_alive;
+	}
+	return reused;
 }
 
 TEST_TIMEOUT(pidfd_never_fooled_by_pid_reuse, 1200)
 {
-	long pid_max_old = 0, t_dead, wrong[3][NLAGS] = { { 0 } }, asked[NLAGS] = { 0 };
+	long pid_max_old = 0, t_dead, wrong[NLAGS][3] = { { 0 } }, asked[NLAGS] = { 0 };
 	struct victim v[VICTIMS];
 	int round, lag, i, status;
 	long reused_any = 0, wrap_wrong[3] = { 0 }, wrap_asked = 0, wrap_ms = 0, forks0, *forks;
@@ -180,14 +192,7 @@ TEST_TIMEOUT(pidfd_never_fooled_by_pid_reuse, 1200)
 
 			if (wait > 0)
 				usleep(wait * 1000);
-			for (i = 0; i < VICTIMS; i++) {
-				int a[3];
-
-				ask(&v[i], a);
-				for (int w = 0; w < 3; w++)
-					wrong[w][lag] += a[w];
-				reused_any += a[0] || a[1];
-			}
+			reused_any += ask_all(v, wrong[lag]);
 			asked[lag] += VICTIMS;
 		}
 		/* once more, after the recycler has been through the whole pid space */
@@ -197,14 +202,7 @@ TEST_TIMEOUT(pidfd_never_fooled_by_pid_reuse, 1200)
 		if (__atomic_load_n(forks, __ATOMIC_RELAXED) - forks0 >= PID_MAX_TEST) {
 			wraps++;
 			wrap_ms += ms_now() - t_dead;
-			for (i = 0; i < VICTIMS; i++) {
-				int a[3];
-
-				ask(&v[i], a);
-				for (int w = 0; w < 3; w++)
-					wrap_wrong[w] += a[w];
-				reused_any += a[0] || a[1];
-			}
+			reused_any += ask_all(v, wrap_wrong);
 			wrap_asked += VICTIMS;
 		}
 		for (i = 0; i < VICTIMS; i++)
@@ -217,7 +215,7 @@ TEST_TIMEOUT(pidfd_never_fooled_by_pid_reuse, 1200)
 
 	for (lag = 0; lag < NLAGS; lag++)
 		ktap_diag("pid-reuse lag_ms=%d asked=%ld proc_poll_wrong=%ld kill0_poll_wrong=%ld pidfd_wrong=%ld",
-			  lags_ms[lag], asked[lag], wrong[0][lag], wrong[1][lag], wrong[2][lag]);
+			  lags_ms[lag], asked[lag], wrong[lag][0], wrong[lag][1], wrong[lag][2]);
 	if (wraps)
 		ktap_diag("pid-reuse after a wrap (%d forks by the recycler, %ld ms after the deaths on average, "
 			  "%d of %d rounds): asked=%ld proc_poll_wrong=%ld kill0_poll_wrong=%ld pidfd_wrong=%ld",
@@ -229,7 +227,7 @@ TEST_TIMEOUT(pidfd_never_fooled_by_pid_reuse, 1200)
 	ktap_diag("pid-reuse: pid_max %d, %d fillers alive living 5-100 ms, %d victims per round, %d rounds",
 		  PID_MAX_TEST, FILLERS, VICTIMS, ROUNDS);
 	for (lag = 0; lag < NLAGS; lag++)
-		EXPECT_EQ(wrong[2][lag], 0);
+		EXPECT_EQ(wrong[lag][2], 0);
 	EXPECT_EQ(wrap_wrong[2], 0);
 	/* a run in which no pid came back measured nothing */
 	EXPECT_GT(reused_any, 0);
