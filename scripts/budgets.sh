@@ -1,9 +1,12 @@
 #!/bin/bash
 # Budgets of the series, measured in the two guests:
 # - sizes, read from the guest kernels' own BTF and ELF (build/base/vmlinux,
-#   build/patched/vmlinux): struct pid may grow by 8 bytes at most (SPEC
-#   F5); struct signal_struct and the vmlinux text size are printed for
-#   review;
+#   build/patched/vmlinux): struct pid may not grow (SPEC F5); struct
+#   signal_struct and the vmlinux text size are printed for review;
+# - the pid slab caches' slot size at pid-namespace levels 0-3, from the
+#   "pid-slab:" lines that tests/f5_exit_info.c prints in each guest after
+#   nesting three pid namespaces (/sys/kernel/slab/pid*/slab_size): no
+#   growth at any level (SPEC F5);
 # - slab allocations of a fork storm whose processes never get a pidfd
 #   (SPEC F5, issue #3 item 4), from the "slab-storm:" line that
 #   tests/f5_bpf_no_alloc.c prints in each guest (build/<kernel>/vm/out/):
@@ -38,6 +41,10 @@ text_size() { size "$1" | awk 'NR == 2 { print $1 }'; }
 storm_line() { # kernel
 	sed -n 's/^# slab-storm: //p' "$B/$1/vm/out/f5_bpf_no_alloc.tap" 2>/dev/null | head -1
 }
+# the pid-slab line of a level, from a guest's F5 exit-info test output
+slab_line() { # kernel level
+	sed -n "s/^# pid-slab: \(level=$2 .*\)/\1/p" "$B/$1/vm/out/f5_exit_info.tap" 2>/dev/null | head -1
+}
 field() { # "line" key
 	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1
 }
@@ -57,10 +64,24 @@ bad=0
 		fi
 		budget="-"
 		if [ $s = pid ]; then
-			if [ $((b - a)) -le 8 ]; then budget="<= +8: met"; else budget="<= +8: **BROKEN**"; bad=1; fi
+			if [ $((b - a)) -le 0 ]; then budget="+0: met"; else budget="+0: **BROKEN**"; bad=1; fi
 		fi
 		echo "| sizeof(struct $s) (BTF) | $a | $b | $((b - a)) bytes | $budget |"
 	done
+	# pid slab slots per pid-namespace level (SPEC F5: no growth at 0-3)
+	for lvl in 0 1 2 3; do
+		sa=$(slab_line base $lvl) sb=$(slab_line patched $lvl)
+		oa=$(field "$sa" object_size) ob=$(field "$sb" object_size)
+		za=$(field "$sa" slab_size) zb=$(field "$sb" slab_size)
+		if [ -z "$za" ] || [ -z "$zb" ]; then
+			echo "| pid slab slot, pid-namespace level $lvl | ${za:-not measured} | ${zb:-not measured} | | **not measured**: run make vm-test for both kernels |"
+			bad=1
+			continue
+		fi
+		if [ "$zb" -le "$za" ]; then budget="+0: met"; else budget="+0: **BROKEN**"; bad=1; fi
+		echo "| pid slab slot (object) bytes, pid-namespace level $lvl ($(field "$sb" cache)) | $za ($oa) | $zb ($ob) | $((zb - za)) ($((ob - oa))) | $budget |"
+	done
+
 	a=$(text_size "$B/base/vmlinux")
 	b=$(text_size "$B/patched/vmlinux")
 	echo "| vmlinux .text and rodata (size(1) text) | $a | $b | $((b - a)) bytes ($(awk -v a="$a" -v b="$b" 'BEGIN { printf "%+.3f%%", (b - a) * 100 / a }')) | - |"

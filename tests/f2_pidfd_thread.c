@@ -103,6 +103,37 @@ TEST(pidfd_thread_opens_non_leader_thread)
 	idle_stop(&t);
 }
 
+/*
+ * process_madvise() and process_mrelease() resolve every pidfd to its
+ * thread group, as upstream's pidfd_get_task() does: a thread pidfd of a
+ * non-leader has none and gives ESRCH; the leader's resolves as usual
+ * (an alive process cannot be mreleased: EINVAL).
+ */
+TEST(mm_calls_on_thread_pidfd_resolve_to_thread_group)
+{
+	struct idle_thread t;
+	struct iovec iov;
+	char *m;
+	int fd;
+
+	EW_NEED_F2();
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(m != MAP_FAILED);
+	m[0] = 1;
+	iov.iov_base = m;
+	iov.iov_len = 4096;
+	idle_start(&t);
+	fd = ASSERT_OK(sys_pidfd_open(t.tid, PIDFD_THREAD));
+	EXPECT_ERRNO(syscall(__NR_process_madvise, fd, &iov, 1, MADV_COLD, 0), ESRCH);
+	EXPECT_ERRNO(sys_process_mrelease(fd, 0), ESRCH);
+	close(fd);
+	fd = ASSERT_OK(sys_pidfd_open(getpid(), PIDFD_THREAD));
+	EXPECT_ERRNO(sys_process_mrelease(fd, 0), EINVAL);
+	close(fd);
+	idle_stop(&t);
+	munmap(m, 4096);
+}
+
 TEST(pidfd_thread_opens_leader_too)
 {
 	int fd;

@@ -13,6 +13,7 @@
 #include "ew_test.h"
 #include "ew_bpf.h"
 #include <sched.h>
+#include <grp.h>
 #include <sys/uio.h>
 #include "test_pidref.h"
 #include "test_pidref.skel.h"
@@ -147,6 +148,58 @@ TEST(process_madvise_accepts_self)
 	EXPECT_EQ(m[len - 1], 1);
 	EXPECT_ERRNO(sys_process_madvise(PIDFD_SELF, &iov, 1, MADV_COLD, 1), EINVAL);
 	munmap(m, len);
+}
+
+/*
+ * On its own memory an unprivileged process may use any advice through
+ * PIDFD_SELF, as with madvise(2): on 6.18 (upstream since 6.13) the
+ * CAP_SYS_NICE check and the list of remote-safe advice apply only to
+ * another process.  Checked as uid 65534 with no capabilities, with a
+ * destructive advice (MADV_DONTNEED: the pages read back as zero) and a
+ * hint; another process's memory stays out of reach (EACCES).
+ */
+TEST(process_madvise_self_any_advice_unprivileged)
+{
+	int st;
+	pid_t pid;
+
+	EW_NEED_F6();
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		size_t len = 4 * 4096;
+		struct iovec iov;
+		int fd;
+		char *m;
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			SKIP("cannot drop to uid 65534: %s", strerror(errno));
+		m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_TRUE(m != MAP_FAILED);
+		memset(m, 1, len);
+		iov.iov_base = m;
+		iov.iov_len = len;
+		EXPECT_EQ(sys_process_madvise(PIDFD_SELF, &iov, 1, MADV_COLD, 0), (long)len);
+		EXPECT_EQ(sys_process_madvise(PIDFD_SELF, &iov, 1, MADV_DONTNEED, 0), (long)len);
+		EXPECT_EQ(m[0], 0);
+		EXPECT_EQ(m[len - 1], 0);
+		memset(m, 1, len);
+		EXPECT_EQ(sys_process_madvise(PIDFD_SELF_THREAD, &iov, 1, MADV_DONTNEED, 0),
+			  (long)len);
+		EXPECT_EQ(m[len - 1], 0);
+		/* our parent runs as root: not ours to advise (mm_access) */
+		fd = ASSERT_OK(sys_pidfd_open(getppid(), 0));
+		EXPECT_ERRNO(sys_process_madvise(fd, &iov, 1, MADV_COLD, 0), EACCES);
+		close(fd);
+		munmap(m, len);
+		ktap_end_test(ktap_failed ? KTAP_FAIL : KTAP_PASS);
+	}
+	ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == KTAP_SKIP)
+		ktap_end_test(KTAP_SKIP);
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(WEXITSTATUS(st), KTAP_PASS);
 }
 
 /*

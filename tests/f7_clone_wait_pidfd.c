@@ -15,13 +15,20 @@
  *   - the use case: a library's hidden helper survives the host program's
  *     wait(-1) loop and is reaped by the library through its pidfd.
  *
+ *   - the exiting init of a pid namespace reaps its hidden children (zombie,
+ *     and alive with exit_signal 0), also unprivileged in a user namespace;
+ *   - a parent that ptraces its hidden child sees its stops through generic
+ *     waits, but reaps it only with a focused wait.
+ *
  * SKIPs where clone3 rejects the flag (EINVAL): every upstream kernel.
  */
 #include "ktap.h"
 #include "pidfd_uapi.h"
 #include "ew_test.h"
+#include <grp.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 
 /* a hidden child that exits with code once *go is written or closed */
@@ -519,4 +526,176 @@ TEST(library_helper_survives_host_wait_loop)
 	EXPECT_EQ(si.si_code, CLD_EXITED);
 	EXPECT_EQ(si.si_status, 99);
 	close(lib_pidfd);
+}
+
+/*
+ * A pid namespace's init that exits while it has a hidden child must
+ * finish exiting: zap_pid_ns_processes() reaps every child of the exiting
+ * init with a wait for any child, which must see the hidden one too, or
+ * init waits forever for the namespace to empty (unkillable, its pids and
+ * namespace leaked).  Two ways in: a hidden zombie (exit_signal SIGCHLD,
+ * not reaped before init exits) and a hidden live child with exit_signal 0
+ * (killed by the namespace's teardown, never autoreaped).  Both also as an
+ * unprivileged user in a user namespace of its own, the way anyone can
+ * reach it.
+ *
+ * The outer process creates the namespace, forks its init with a pidfd
+ * and gives init 20 s to be reapable; a kernel with the bug fails the
+ * case instead of hanging the suite (the stuck init is then left behind:
+ * it cannot be killed).
+ */
+enum { INIT_HIDDEN_ZOMBIE, INIT_HIDDEN_LIVE_NO_SIGNAL };
+
+static int pidns_init_with_hidden_child(int kind)
+{
+	int pidfd, go[2];
+	pid_t h;
+
+	if (pipe2(go, O_CLOEXEC))
+		return 20;
+	h = ew_fork_pidfd(&pidfd, CLONE_WAIT_PIDFD,
+			  kind == INIT_HIDDEN_ZOMBIE ? SIGCHLD : 0);
+	if (h < 0)
+		return 21;
+	if (h == 0) {
+		if (kind == INIT_HIDDEN_ZOMBIE)
+			_exit(3);
+		ew_wait_byte(go[0]);	/* never written: killed by the teardown */
+		_exit(4);
+	}
+	if (kind == INIT_HIDDEN_ZOMBIE) {
+		siginfo_t si;
+
+		/* a zombie now, and left unreaped */
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PIDFD, pidfd, &si, WEXITED | WNOWAIT) || si.si_pid != h)
+			return 22;
+	}
+	return 7;	/* init exits with its hidden child still there */
+}
+
+/* returns 0 when init was reaped with status 7, KTAP_SKIP, or a failure code */
+static int outer_pidns_case(int kind, int unprivileged)
+{
+	int pidfd, st;
+	short ev;
+	pid_t init;
+
+	if (unprivileged) {
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534)) {
+			TH_LOG("cannot drop to uid 65534: %s", strerror(errno));
+			return KTAP_SKIP;
+		}
+		if (unshare(CLONE_NEWUSER | CLONE_NEWPID)) {
+			TH_LOG("an unprivileged user cannot create user and pid namespaces: %s",
+			       strerror(errno));
+			return KTAP_SKIP;
+		}
+	} else if (unshare(CLONE_NEWPID)) {
+		TH_LOG("cannot create a pid namespace: %s", strerror(errno));
+		return KTAP_SKIP;
+	}
+	init = ew_fork_pidfd(&pidfd, 0, SIGCHLD);
+	if (init < 0)
+		return 30;
+	if (init == 0)
+		_exit(getpid() == 1 ? pidns_init_with_hidden_child(kind) : 31);
+	ev = ew_poll(pidfd, POLLIN, 20000);
+	if (!(ev & POLLIN)) {
+		TH_LOG("the namespace's init (pid %d) did not finish exiting within 20 s: state %c",
+		       init, ew_task_state(init) ? ew_task_state(init) : '-');
+		return 32;
+	}
+	if (waitpid(init, &st, 0) != init)
+		return 33;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 7) {
+		TH_LOG("init's status %#x, want exit 7", st);
+		return 34;
+	}
+	return 0;
+}
+
+static void pidns_case(int kind, int unprivileged)
+{
+	int st;
+	pid_t mid;
+
+	EW_NEED_F7();
+	mid = fork();
+	ASSERT_GE(mid, 0);
+	if (mid == 0)
+		_exit(outer_pidns_case(kind, unprivileged));
+	alarm(60);
+	ASSERT_EQ(waitpid(mid, &st, 0), mid);
+	alarm(0);
+	ASSERT_TRUE(WIFEXITED(st));
+	if (WEXITSTATUS(st) == KTAP_SKIP)
+		SKIP("cannot create the namespaces (see the diagnostics)");
+	EXPECT_EQ(WEXITSTATUS(st), 0);
+}
+
+TEST_TIMEOUT(pidns_init_exits_with_hidden_zombie_child, 90)
+{
+	pidns_case(INIT_HIDDEN_ZOMBIE, 0);
+}
+
+TEST_TIMEOUT(pidns_init_exits_with_hidden_live_child_exit_signal_0, 90)
+{
+	pidns_case(INIT_HIDDEN_LIVE_NO_SIGNAL, 0);
+}
+
+TEST_TIMEOUT(unprivileged_pidns_init_exits_with_hidden_zombie_child, 90)
+{
+	pidns_case(INIT_HIDDEN_ZOMBIE, 1);
+}
+
+TEST_TIMEOUT(unprivileged_pidns_init_exits_with_hidden_live_child, 90)
+{
+	pidns_case(INIT_HIDDEN_LIVE_NO_SIGNAL, 1);
+}
+
+/*
+ * A parent that also ptraces its hidden child: its generic waits report
+ * the child's ptrace stops (a debugger's waitpid(-1, __WALL) loop keeps
+ * working), but never reap it: once the child is a zombie, wait4(-1) says
+ * ECHILD as for an untraced hidden child, and only a wait that names the
+ * child reaps it, with its status.
+ */
+TEST(hidden_child_traced_by_parent_is_reaped_only_by_focused_wait)
+{
+	int pidfd, go, st;
+	siginfo_t si;
+	pid_t pid;
+
+	EW_NEED_F7();
+	pid = spawn_hidden(&pidfd, &go, 12, SIGCHLD);
+	ASSERT_TRUE(ew_wait_state(pid, "S"));
+	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL)) {
+		close(go);
+		waitpid(pid, NULL, 0);
+		close(pidfd);
+		SKIP("cannot ptrace the child: %s", strerror(errno));
+	}
+	/* a ptrace stop is reported to the tracer's generic wait */
+	ASSERT_OK(ptrace(PTRACE_INTERRUPT, pid, NULL, NULL));
+	alarm(60);
+	ASSERT_EQ(waitpid(-1, &st, __WALL), pid);
+	alarm(0);
+	EXPECT_TRUE(WIFSTOPPED(st));
+	EXPECT_EQ(st >> 16, PTRACE_EVENT_STOP);
+	ASSERT_OK(ptrace(PTRACE_CONT, pid, NULL, NULL));
+	/* let it exit; the exit is not reaped by any generic wait */
+	close(go);
+	ASSERT_TRUE(ew_wait_state(pid, "Z"));
+	EXPECT_ERRNO(wait4(-1, &st, WNOHANG | __WALL, NULL), ECHILD);
+	EXPECT_ERRNO(waitpid(-1, &st, WNOHANG), ECHILD);
+	EXPECT_ERRNO(waitid(P_ALL, 0, &si, WEXITED | WNOHANG | __WALL), ECHILD);
+	EXPECT_ERRNO(waitpid(0, &st, WNOHANG | __WALL), ECHILD);
+	EXPECT_EQ(ew_task_state(pid), 'Z');
+	/* the focused wait reaps it */
+	ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(WEXITSTATUS(st), 12);
+	close(pidfd);
 }
