@@ -24,17 +24,53 @@ struct pidfd_wake_round wake_round = {};
 
 /*
  * Where the exit info lives, as local CO-RE flavours of the two layouts:
- * this series on 6.1 (struct pid -> exit_info -> recorded) and 6.17+
- * (struct pid -> attr -> exit_info, set once published).  A kernel with
- * neither has no exit info.
+ * this series on 6.1 (struct pid -> exit_info_id, an index into the
+ * xarray pidfd_exit_infos of kernel/fork.c, whose entry has a recorded
+ * flag) and 6.17+ (struct pid -> attr -> exit_info, set once published).
+ * A kernel with neither has no exit info.
  */
 struct pidfd_exit_info___series61 {
 	bool recorded;
 } __attribute__((preserve_access_index));
 
 struct pid___series61 {
-	struct pidfd_exit_info___series61 *exit_info;
+	__u32 exit_info_id;
 } __attribute__((preserve_access_index));
+
+/* a static of kernel/fork.c, found through kallsyms (KALLSYMS_ALL) */
+extern const void pidfd_exit_infos __ksym __weak;
+
+/*
+ * xa_load() for BPF: walk the nodes from xa_head down to @index.  An
+ * entry is a node when its low two bits are 2 and it is above 4096
+ * (xa_is_node()); the chunk size is the node's slot count, 64, or 16 on
+ * CONFIG_BASE_SMALL kernels such as the guests'.
+ */
+static __always_inline void *xa_lookup(const struct xarray *xa, __u32 index)
+{
+	unsigned long mask = bpf_core_field_size(struct xa_node, slots) / sizeof(void *) - 1;
+	void *entry = BPF_CORE_READ(xa, xa_head);
+	int level;
+
+	for (level = 0; level < 8; level++) {
+		unsigned long e = (unsigned long)entry;
+		struct xa_node *node;
+		unsigned char shift;
+
+		if ((e & 3) != 2 || e <= 4096)
+			return index ? NULL : entry;
+		node = (struct xa_node *)(e - 2);
+		shift = BPF_CORE_READ(node, shift);
+		if (bpf_probe_read_kernel(&entry, sizeof(entry),
+					  &node->slots[(index >> shift) & mask]))
+			return NULL;
+		if (!shift) {
+			e = (unsigned long)entry;
+			return (e & 3) == 2 ? NULL : entry;
+		}
+	}
+	return NULL;
+}
 
 struct pidfs_attr___v617 {
 	void *exit_info;
@@ -47,10 +83,16 @@ struct pid___v617 {
 /* 1: published, 0: not (yet), -1: this kernel has no exit info */
 static __always_inline int exit_info_published(__u64 obj)
 {
-	if (bpf_core_field_exists(struct pid___series61, exit_info)) {
+	if (bpf_core_field_exists(struct pid___series61, exit_info_id)) {
 		struct pid___series61 *pid = (void *)obj;
-		struct pidfd_exit_info___series61 *info = BPF_CORE_READ(pid, exit_info);
+		struct pidfd_exit_info___series61 *info;
+		__u32 id = BPF_CORE_READ(pid, exit_info_id);
 
+		if (!id)
+			return 0;
+		if (!&pidfd_exit_infos)
+			return -1;
+		info = xa_lookup((const struct xarray *)&pidfd_exit_infos, id);
 		return info && BPF_CORE_READ(info, recorded);
 	}
 	if (bpf_core_field_exists(struct pid___v617, attr)) {

@@ -153,8 +153,16 @@ if [ "$first" -lt "$n" ]; then
 			builds="not tried"
 		else
 			echo "${hashes[$i]}" >"$W/tree-state"
+			# each state's image is kept for make cost (scripts/cost.sh),
+			# with the patches it was built from
+			st="$W/states/$(printf %02d $((i + 1)))"
+			rm -rf "$st"
 			if ! "${MK[@]}" -j"$JOBS" bzImage >"$LOGS/$p.build.log" 2>&1; then
 				builds=FAIL
+			else
+				mkdir -p "$st"
+				cp "$OBJ/arch/x86/boot/bzImage" "$st/bzImage"
+				(cd "$TOP/kernel-patches" && sha256sum "${patches[@]:0:i+1}") >"$st/series.sha256"
 			fi
 		fi
 		# checkpatch from the pristine tree, which has no .git.  The
@@ -162,11 +170,23 @@ if [ "$first" -lt "$n" ]; then
 		# checkpatch still checks that form (GIT_COMMIT_ID); it cannot
 		# look the ids up without upstream's history, so it would flag
 		# every one of them as unknown (UNKNOWN_COMMIT_ID): run it from
-		# a Linux clone to check those too.
-		if ! (cd "$PRISTINE" && perl scripts/checkpatch.pl --strict -q --ignore UNKNOWN_COMMIT_ID "$file") \
+		# a Linux clone to check those too.  A patch that adds files
+		# gets FILE_PATH_CHANGES ("does MAINTAINERS need updating?")
+		# whatever MAINTAINERS says; that question is answered here
+		# instead: every added file must fall under an F: pattern of a
+		# MAINTAINERS entry (a directory prefix), or checkpatch fails.
+		if ! (cd "$PRISTINE" && perl scripts/checkpatch.pl --strict -q \
+			--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$file") \
 			>"$LOGS/$p.checkpatch.log" 2>&1; then
 			cp=FAIL
 		fi
+		for added in $(awk '/^diff --git /{f=$4} /^new file mode/{sub("^b/", "", f); print f}' "$file"); do
+			if ! awk -v f="$added" '/^F:\t/ { p = $2; if (p ~ /\/$/ && index(f, p) == 1) ok = 1 } END { exit !ok }' \
+				"$PRISTINE/MAINTAINERS"; then
+				echo "$added: added, and no MAINTAINERS F: entry covers it" >>"$LOGS/$p.checkpatch.log"
+				cp=FAIL
+			fi
+		done
 		line="$p: applies: $applies, builds: $builds, checkpatch: $cp"
 		echo "$line"
 		echo "$line" >"$VERDICTS/${hashes[$i]}"

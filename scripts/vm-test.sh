@@ -2,7 +2,8 @@
 # make vm-test KERNEL=base|patched|debug
 #
 # Packs an initramfs (busybox-static, the static KTAP test binaries, the 6.1
-# pidfd selftests, tests/run-tests.sh), boots build/$KERNEL/bzImage under
+# pidfd selftests: the patched tree's for patched and debug, the pristine
+# tree's for base; tests/run-tests.sh), boots build/$KERNEL/bzImage under
 # QEMU (TCG; KVM only with VM_ACCEL=kvm), runs the suite in the guest with
 # KTAP on the serial console, and collects the files the guest writes
 # through 9p into build/$KERNEL/vm/out/.  QEMU ends by itself (reboot -f,
@@ -57,7 +58,15 @@ cp "$TOP/tests/run-tests.sh" "$R/run-tests.sh"
 for t in "$B"/tests/*; do
 	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$R/tests/"
 done
-[ -d "$B/selftests" ] && cp "$B"/selftests/* "$R/selftests/" 2>/dev/null || true
+# the patched and debug guests run the selftests of the patched tree (which
+# the series extends), base runs the pristine tree's
+ST_DIR="$B/selftests"
+case "$KERNEL" in
+patched | debug)
+	"$TOP/scripts/selftests.sh" "$K/src" || die "cannot build the selftests of $K/src"
+	ST_DIR="$B/selftests-patched" ;;
+esac
+[ -d "$ST_DIR" ] && cp "$ST_DIR"/* "$R/selftests/" 2>/dev/null || true
 # extra payloads (the observer's static binary, etc.) go in build/guest-extra/
 # (VM_EXTRA_DIR: another directory, e.g. for a private run beside the suite's)
 EXTRA_DIR=${VM_EXTRA_DIR:-$B/guest-extra}

@@ -35,6 +35,8 @@ done
 if [ -n "$st_dir" ] && [ -d "$st_dir" ]; then
 	for t in "$st_dir"/*; do
 		[ -x "$t" ] && [ -f "$t" ] || continue
+		# helpers the selftests exec (TEST_GEN_PROGS_EXTENDED) are no tests
+		grep -qx "$(basename "$t")" "$st_dir/helpers.list" 2>/dev/null && continue
 		# the selftests find their helpers next to themselves
 		run_one "selftest_$(basename "$t")" sh -c "cd '$st_dir' && exec './$(basename "$t")'"
 	done
