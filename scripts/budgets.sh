@@ -4,7 +4,7 @@
 #   build/patched/vmlinux): struct pid may not grow (SPEC F5); struct
 #   signal_struct and the vmlinux text size are printed for review;
 # - the pid slab caches' slot size at pid-namespace levels 0-3, from the
-#   "pid-slab:" lines that tests/f5_exit_info.c prints in each guest after
+#   "pid-slab:" lines that tests/stress_fork_storm.c prints in each guest after
 #   nesting three pid namespaces (/sys/kernel/slab/pid*/slab_size): no
 #   growth at any level (SPEC F5);
 # - slab allocations of a fork storm whose processes never get a pidfd
@@ -41,9 +41,9 @@ text_size() { size "$1" | awk 'NR == 2 { print $1 }'; }
 storm_line() { # kernel
 	sed -n 's/^# slab-storm: //p' "$B/$1/vm/out/f5_bpf_no_alloc.tap" 2>/dev/null | head -1
 }
-# the pid-slab line of a level, from a guest's F5 exit-info test output
+# the pid-slab line of a level, from a guest's fork-storm test output
 slab_line() { # kernel level
-	sed -n "s/^# pid-slab: \(level=$2 .*\)/\1/p" "$B/$1/vm/out/f5_exit_info.tap" 2>/dev/null | head -1
+	sed -n "s/^# pid-slab: \(level=$2 .*\)/\1/p" "$B/$1/vm/out/stress_fork_storm.tap" 2>/dev/null | head -1
 }
 field() { # "line" key
 	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1
