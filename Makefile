@@ -21,7 +21,8 @@ TEST_LDFLAGS := -static -pthread
 BPF_LIBS := -lbpf -lelf -lz
 
 .PHONY: all setup check report bench ab kernel vm-test test-host tests bpf \
-	selftests matrix check-series clean help check-debug fuzz-cli gate
+	selftests matrix check-series clean help check-debug fuzz-cli gate gate-wallclock \
+	cost cost-initramfs
 .DEFAULT_GOAL := help
 
 help:
@@ -34,7 +35,9 @@ help:
 	@echo "make test-host     run the KTAP suite on this machine's kernel"
 	@echo "make bench         Google Benchmark micro-benchmarks"
 	@echo "make check-series  per-patch build and checkpatch of kernel-patches/"
-	@echo "make gate          short run compared with results/baselines/ (exitwatch compare)"
+	@echo "make gate          the deterministic cost gate: base and patched vs results/baselines/cost/"
+	@echo "make gate-wallclock the old wall-clock gate (exitwatch compare vs results/baselines/host-*)"
+	@echo "make cost          exact cost in guest instructions: base, each series state, patched -> results/cost/"
 	@echo "make ab            base vs patched 6.1 guests, interleaved boots -> results/ab/"
 
 setup:
@@ -103,6 +106,9 @@ matrix:
 gate: setup
 	$(Q)$(TOP)/scripts/gate.sh
 
+gate-wallclock: setup
+	$(Q)$(TOP)/scripts/gate.sh --wallclock
+
 ab: setup
 	$(Q)$(TOP)/scripts/ab.sh
 
@@ -112,8 +118,10 @@ check: setup
 
 clean:
 	rm -rf $(B)/tests $(B)/bpf $(B)/host $(B)/base/vm $(B)/patched/vm $(B)/debug/vm \
-		$(B)/exitwatch $(B)/exitwatch-static $(B)/harness-tests $(B)/bench $(B)/pipeline-selftest $(B)/matrix.md
+		$(B)/exitwatch $(B)/exitwatch-static $(B)/harness-tests $(B)/bench $(B)/pipeline-selftest $(B)/matrix.md \
+		$(B)/cost
 
 -include harness/harness.mk
 -include bench/bench.mk
 -include kernel-patches/series.mk
+-include bench/cost.mk
