@@ -112,6 +112,11 @@ gate-wallclock: setup
 ab: setup
 	$(Q)$(TOP)/scripts/ab.sh
 
+# the suite as a LAVA job, run locally by Debian's lava-dispatcher (not in make check)
+.PHONY: lava
+lava:
+	$(Q)$(TOP)/scripts/lava.sh $(KERNEL)
+
 # ---- the two main commands --------------------------------------------------
 check: setup
 	$(Q)$(TOP)/scripts/check.sh
@@ -123,5 +128,5 @@ clean:
 
 -include harness/harness.mk
 -include bench/bench.mk
--include kernel-patches/series.mk
 -include bench/cost.mk
+-include kernel-patches/series.mk

@@ -39,6 +39,11 @@ done
 # added to every exit is flagged on exactly the operations with an exit
 # (about 2 min; scripts/gate.sh)
 step "regression gate" ./scripts/gate.sh
+# the patched guest again, as a LAVA job run by Debian's lava-dispatcher: its
+# results must equal vm-test's test by test; then a guest that dies
+# mid-suite, one that panics, a failing test and a short plan must fail it
+step "LAVA (patched guest)" env LAVA_REQUIRE_IDENTICAL=1 ./scripts/lava.sh patched
+step "LAVA self-test" ./scripts/lava.sh --self-test
 step "pipeline self-test" ./scripts/pipeline-selftest.sh
 if has_target check-series; then
 	step "series checks" $MAKE -s check-series
