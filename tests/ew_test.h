@@ -17,6 +17,7 @@
 #define EXITWATCH_EW_TEST_H
 
 #include <ctype.h>
+#include <grp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -660,6 +661,16 @@ static inline int ew_ignore_gates(void)
 #define EW_NEED_F5() EW_NEED(ew_has_pidfd_info_exit, "kernel lacks F5: no PIDFD_INFO_EXIT after reap (6.15)")
 #define EW_NEED_F6() EW_NEED(ew_has_pidfd_self, "kernel lacks F6: PIDFD_SELF_* sentinels rejected (6.15/6.17 values)")
 #define EW_NEED_F7() EW_NEED(ew_has_clone_wait_pidfd, "kernel lacks CLONE_WAIT_PIDFD (F7, never merged upstream)")
+
+/* this process becomes uid and gid 65534 with no groups (and so no
+ * capabilities): 0, or -1 with errno */
+static inline int ew_drop_to_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return -1;
+	return 0;
+}
 
 /* writes all of s to path in one write(2) (sysctl, debugfs, id maps): 0, or -1 */
 static inline int ew_write_str(const char *path, const char *s)

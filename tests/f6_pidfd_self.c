@@ -13,7 +13,6 @@
 #include "ew_test.h"
 #include "ew_bpf.h"
 #include <sched.h>
-#include <grp.h>
 #include <sys/uio.h>
 #include "test_pidref.h"
 #include "test_pidref.skel.h"
@@ -172,8 +171,7 @@ TEST(process_madvise_self_any_advice_unprivileged)
 		int fd;
 		char *m;
 
-		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
+		if (ew_drop_to_nobody())
 			SKIP("cannot drop to uid 65534: %s", strerror(errno));
 		m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		ASSERT_TRUE(m != MAP_FAILED);

@@ -25,7 +25,6 @@
 #include "ktap.h"
 #include "pidfd_uapi.h"
 #include "ew_test.h"
-#include <grp.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -582,8 +581,7 @@ static int outer_pidns_case(int kind, int unprivileged)
 	pid_t init;
 
 	if (unprivileged) {
-		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534)) {
+		if (ew_drop_to_nobody()) {
 			TH_LOG("cannot drop to uid 65534: %s", strerror(errno));
 			return KTAP_SKIP;
 		}

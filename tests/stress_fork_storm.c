@@ -371,39 +371,36 @@ static void storm_final_checks(struct storm *st, int created, const char *what)
  * every kernel (here, not with the F5 tests, for that reason): the sizes
  * are a measurement, the comparison is the budget.
  */
+/* a number from a /sys/kernel/slab/<cache>/<attr> file, or -1 */
+static long slab_attr(const char *cache, const char *attr)
+{
+	char path[96], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", cache, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return atol(buf);
+}
+
 static int print_pid_slabs(void)
 {
 	static const char *const caches[] = { "pid", "pid_2", "pid_3", "pid_4" };
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
-		char path[96], buf[32];
-		long obj, slot;
-		int fd;
-		ssize_t n;
+		long obj = slab_attr(caches[i], "object_size");
+		long slot = slab_attr(caches[i], "slab_size");
 
-		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/object_size", caches[i]);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return 10 + i;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return 20 + i;
-		buf[n] = '\0';
-		obj = atol(buf);
-		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/slab_size", caches[i]);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return 30 + i;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return 40 + i;
-		buf[n] = '\0';
-		slot = atol(buf);
 		if (obj <= 0 || slot < obj)
-			return 50 + i;
+			return 10 + i;
 		ktap_diag("pid-slab: level=%u cache=%s object_size=%ld slab_size=%ld",
 			  i, caches[i], obj, slot);
 	}
