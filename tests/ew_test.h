@@ -35,21 +35,30 @@ static inline pid_t ew_gettid(void)
 	return syscall(SYS_gettid);
 }
 
-/* one-letter state from a /proc .../stat file, or 0 */
-static inline char ew_stat_state(const char *path)
+/* reads a small file into buf as a string: its length, or -1 */
+static inline ssize_t ew_read_small(const char *path, char *buf, size_t size)
 {
-	char buf[512], *p;
 	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return -1;
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return -1;
 	buf[n] = '\0';
+	return n;
+}
+
+/* one-letter state from a /proc .../stat file, or 0 */
+static inline char ew_stat_state(const char *path)
+{
+	char buf[512], *p;
+
+	if (ew_read_small(path, buf, sizeof(buf)) < 0)
+		return 0;
 	p = strrchr(buf, ')');
 	return p && p[1] == ' ' ? p[2] : 0;
 }
@@ -98,21 +107,13 @@ static inline int ew_status_line(pid_t pid, const char *name, char *out, size_t 
 {
 	char path[64], buf[8192], *p, *e;
 	size_t len = strlen(name);
-	ssize_t n;
-	int fd;
 
 	if (pid)
 		snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	else
 		snprintf(path, sizeof(path), "/proc/self/status");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (ew_read_small(path, buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	for (p = buf; p && *p; p = e ? e + 1 : NULL) {
 		e = strchr(p, '\n');
 		if (!strncmp(p, name, len) && p[len] == ':') {

@@ -375,19 +375,9 @@ static void storm_final_checks(struct storm *st, int created, const char *what)
 static long slab_attr(const char *cache, const char *attr)
 {
 	char path[96], buf[32];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", cache, attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return atol(buf);
+	return ew_read_small(path, buf, sizeof(buf)) < 0 ? -1 : atol(buf);
 }
 
 static int print_pid_slabs(void)
