@@ -36,9 +36,10 @@ echo "report: $NOTE" >&2
 	--no-floor --note "$NOTE" -o "$OUT/results-scaling.json"
 
 # Sections written by other tools are appended when they exist: the patch
-# efficiency A/B (make ab) and the reliability runs.
+# efficiency A/B (make ab), the exact cost (make cost) and the reliability runs.
 "$BIN" report -d "$OUT" -s "$OUT/results-scaling.json" -m "$TOP/build/matrix.md" \
 	-b "$TOP/build/bench/bench.json" \
-	-S "$TOP/results/ab/section.md" -S "$TOP/results/reliability/section.md" \
+	-S "$TOP/results/ab/section.md" -S "$TOP/results/cost/section.md" \
+	-S "$TOP/results/reliability/section.md" \
 	"$OUT/results.json"
 echo "report: wrote $OUT/report.md, $OUT/report.html, $OUT/results.json and plots" >&2

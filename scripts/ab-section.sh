@@ -109,6 +109,8 @@ fmt() { awk -v x="$1" 'BEGIN { if (x >= 1000) printf "%.0f", x; else if (x >= 10
 		echo "$one" | sed 's/^  /- /; s/OLD/base/; s/NEW/patched/'
 		echo
 	fi
+	"$(dirname "$0")/spread-line.sh" "$W"
+	echo
 	echo "Sizes, from the two guest kernels' BTF and ELF (\`scripts/budgets.sh\`):"
 	echo
 	cat "$W/budgets.md"
