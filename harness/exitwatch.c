@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"      --heavy-mb MB       touched RSS per heavy child (64); --heavy-n N (8)\n"
 		"      --interval-us US    polling interval of proc-poll, kill0-poll (1000)\n"
 		"      --no-bpf            run without the BPF tracer\n"
+		"      --mm-stamps         also stamp mm teardown (mmap_lock tracepoints: slows every exit)\n"
 		"      --no-floor          skip the floor and perturbation measurements\n"
 		"      --perturb-rounds K  interleaved 100 ms tracer on/off slice pairs (default 24)\n"
 		"      --note TEXT         free text stored in the JSON (e.g. machine load)\n"
@@ -127,7 +128,7 @@ static int inject_delay(struct ew_opts *o)
 }
 
 enum { O_MIN_EXITS = 256, O_CHURN_MS, O_CHURN_N, O_STAGGER_MS, O_STAGGER_N, O_HEAVY_MB,
-	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
+	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_MM_STAMPS, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
 	O_LARGE_MECHS, O_LOAD_SIZES, O_SPAWN, O_REPS };
 
 /* a list option's own copy, split in place; the previous one is freed */
@@ -160,6 +161,7 @@ static int parse_run(int argc, char **argv, struct ew_opts *o, char **dup)
 		{ "heavy-n", required_argument, 0, O_HEAVY_N },
 		{ "interval-us", required_argument, 0, O_INTERVAL },
 		{ "no-bpf", no_argument, 0, O_NO_BPF },
+		{ "mm-stamps", no_argument, 0, O_MM_STAMPS },
 		{ "no-floor", no_argument, 0, O_NO_FLOOR },
 		{ "perturb-rounds", required_argument, 0, O_PERTURB },
 		{ "note", required_argument, 0, O_NOTE },
@@ -267,6 +269,9 @@ static int parse_run(int argc, char **argv, struct ew_opts *o, char **dup)
 			break;
 		case O_NO_BPF:
 			o->no_bpf = 1;
+			break;
+		case O_MM_STAMPS:
+			o->mm_stamps = 1;
 			break;
 		case O_NO_FLOOR:
 			o->no_floor = 1;

@@ -1480,6 +1480,7 @@ int ew_run(struct ew_opts *o)
 				}
 	}
 	if (!o->no_bpf) {
+		ew_tracer_set_mm_stamps(o->mm_stamps);
 		tracer = ew_tracer_open(getpid(), 1, why, sizeof(why));
 		if (tracer && ew_tracer_attach(tracer)) {
 			snprintf(why, sizeof(why), "BPF programs failed to attach: running without the tracer");
@@ -1609,6 +1610,7 @@ int ew_run(struct ew_opts *o)
 	ew_json_u64(&j, "stagger_ms", o->stagger_ms);
 	ew_json_u64(&j, "heavy_mb", o->heavy_mb);
 	ew_json_str(&j, "spawn", o->spawn_vm ? "vm" : "fork");
+	ew_json_bool(&j, "mm_stamps", o->mm_stamps);
 	ew_json_u64(&j, "reps", o->reps);
 	ew_json_u64(&j, "inject_delay_us", o->inject_delay_us);
 	if (o->inject_delay_us && o->inject_mech)

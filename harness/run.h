@@ -62,6 +62,7 @@ struct ew_opts {
 	int heavy_mb, heavy_n, heavy_rounds;
 	int interval_us;
 	int no_bpf;
+	int mm_stamps;		/* --mm-stamps: load the mm teardown programs (cost: issue 17) */
 	int spawn_vm;		/* children share our memory (CLONE_VM): cheap creation, no mm teardown */
 	int no_floor;
 	int perturb_rounds, perturb_ms;

@@ -121,6 +121,14 @@ static int rb_cb(void *ctx, void *data, size_t size)
 	return t->cb ? t->cb(t->ctx, data) : 0;
 }
 
+/* the mm teardown stamps cost a price per exit: optional (see harness/README.md) */
+static int mm_stamps = 1;
+
+void ew_tracer_set_mm_stamps(int on)
+{
+	mm_stamps = on;
+}
+
 struct ew_tracer *ew_tracer_open(pid_t target_ppid, int filter_watchers, char *why, size_t len)
 {
 	struct ew_tracer *t;
@@ -135,13 +143,17 @@ struct ew_tracer *ew_tracer_open(pid_t target_ppid, int filter_watchers, char *w
 	if (!t)
 		return NULL;
 	detect_layout(&t->info);
-	t->skel = load(target_ppid, filter_watchers, 2, &err);
+	t->skel = !mm_stamps ? NULL : load(target_ppid, filter_watchers, 2, &err);
 	if (t->skel) {
 		t->info.stages_loaded = 1;
 		t->info.mm_loaded = 1;
 	} else {
-		t->skel = load(target_ppid, filter_watchers, 1, &err2);
-		snprintf(t->info.stages_reason, sizeof(t->info.stages_reason),
+		t->skel = !mm_stamps ? NULL : load(target_ppid, filter_watchers, 1, &err2);
+		if (!mm_stamps)
+			snprintf(t->info.stages_reason, sizeof(t->info.stages_reason),
+				 "mm teardown and stage programs not loaded (run --mm-stamps loads them)");
+		else
+			snprintf(t->info.stages_reason, sizeof(t->info.stages_reason),
 			 "fentry on do_notify_parent, release_task refused (%s): notify falls back to tracepoints, no reap stamp",
 			 strerror(-err));
 		t->info.mm_loaded = t->skel != NULL;
@@ -160,6 +172,7 @@ struct ew_tracer *ew_tracer_open(pid_t target_ppid, int filter_watchers, char *w
 		free(t);
 		return NULL;
 	}
+	ew_dontfork_bpf_maps();
 	return t;
 }
 

@@ -49,4 +49,10 @@ void ew_tracer_close(struct ew_tracer *t);
 const char *ew_stamp_name(int stamp);
 const char *ew_hist_name(int id);
 
+/* load the mmap_lock/exit_mmap programs (default 1); before ew_tracer_open */
+void ew_tracer_set_mm_stamps(int on);
+
+/* MADV_DONTFORK on every BPF map mapping of this process (dontfork.c) */
+int ew_dontfork_bpf_maps(void);
+
 #endif
