@@ -165,13 +165,18 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(ew_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct ew_event ev = {};
-	__u32 tgid;
+	__u32 tgid, ppid;
 
-	if (!target_ppid || parent->tgid != target_ppid || child->pid != child->tgid)
+	/*
+	 * the child's real parent, not the forking task: exitwatch's spawner
+	 * forks its children with CLONE_PARENT (harness/spawner.h)
+	 */
+	ppid = BPF_CORE_READ(child, real_parent, tgid);
+	if (!target_ppid || ppid != target_ppid || child->pid != child->tgid)
 		return 0;
 	tgid = child->tgid;
 	ev.tgid = tgid;
-	ev.ppid = parent->tgid;
+	ev.ppid = ppid;
 	ev.start_ns = child->start_time;
 	ev.t[EW_T_FORK] = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&tasks, &tgid, &ev, BPF_ANY))

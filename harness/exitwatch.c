@@ -36,12 +36,16 @@ static void usage(FILE *f)
 		"      --no-bpf            run without the BPF tracer\n"
 		"      --mm-stamps         also stamp mm teardown (mmap_lock tracepoints: slows every exit)\n"
 		"      --no-floor          skip the floor and perturbation measurements\n"
+		"      --gap-ms MS         idle gap between burst rounds, the same with and without\n"
+		"                          the tracer (default 20; 0..1000)\n"
+		"      --no-ref            skip the reference watcher (build/ew-ref) before each cell\n"
 		"      --perturb-rounds K  interleaved 100 ms tracer on/off slice pairs (default 24)\n"
 		"      --note TEXT         free text stored in the JSON (e.g. machine load)\n"
 		"      --guest             inside a throwaway VM: allow the reuse scenario\n"
 		"      --large-n N --large-mechanisms LIST\n"
 		"                          bursts larger than N only for these mechanisms\n"
-		"      --spawn fork|vm     children are forked (default), or share our memory\n"
+		"      --spawn spawner|fork|vm  children forked by build/ew-spawner (default, a small\n"
+		"                          address space), by exitwatch itself, or sharing its memory\n"
 		"                          (CLONE_VM: cheap to create, no mm teardown at exit)\n"
 		"      --load-sizes LIST   with load on, run only bursts of these sizes\n"
 		"      --reps K            measure every cell (and the floor) K times, 1..100 (default 1):\n"
@@ -128,7 +132,7 @@ static int inject_delay(struct ew_opts *o)
 }
 
 enum { O_MIN_EXITS = 256, O_CHURN_MS, O_CHURN_N, O_STAGGER_MS, O_STAGGER_N, O_HEAVY_MB,
-	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_MM_STAMPS, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
+	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_MM_STAMPS, O_NO_REF, O_GAP_MS, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
 	O_LARGE_MECHS, O_LOAD_SIZES, O_SPAWN, O_REPS };
 
 /* a list option's own copy, split in place; the previous one is freed */
@@ -162,6 +166,8 @@ static int parse_run(int argc, char **argv, struct ew_opts *o, char **dup)
 		{ "interval-us", required_argument, 0, O_INTERVAL },
 		{ "no-bpf", no_argument, 0, O_NO_BPF },
 		{ "mm-stamps", no_argument, 0, O_MM_STAMPS },
+		{ "no-ref", no_argument, 0, O_NO_REF },
+		{ "gap-ms", required_argument, 0, O_GAP_MS },
 		{ "no-floor", no_argument, 0, O_NO_FLOOR },
 		{ "perturb-rounds", required_argument, 0, O_PERTURB },
 		{ "note", required_argument, 0, O_NOTE },
@@ -273,6 +279,13 @@ static int parse_run(int argc, char **argv, struct ew_opts *o, char **dup)
 		case O_MM_STAMPS:
 			o->mm_stamps = 1;
 			break;
+		case O_NO_REF:
+			o->no_ref = 1;
+			break;
+		case O_GAP_MS:
+			if (parse_int(optarg, 0, 1000, &o->gap_ms))
+				return bad("--gap-ms", optarg, "want 0..1000");
+			break;
 		case O_NO_FLOOR:
 			o->no_floor = 1;
 			break;
@@ -308,12 +321,10 @@ static int parse_run(int argc, char **argv, struct ew_opts *o, char **dup)
 				return bad("--reps", optarg, "want 1..100");
 			break;
 		case O_SPAWN:
-			if (!strcmp(optarg, "fork"))
-				o->spawn_vm = 0;
-			else if (!strcmp(optarg, "vm"))
-				o->spawn_vm = 1;
-			else
-				return bad("--spawn", optarg, "want fork or vm");
+			o->spawn_vm = !strcmp(optarg, "vm");
+			o->spawn_self = !strcmp(optarg, "fork");
+			if (strcmp(optarg, "spawner") && !o->spawn_vm && !o->spawn_self)
+				return bad("--spawn", optarg, "want spawner, fork or vm");
 			break;
 		case O_LOAD_SIZES:
 			o->nload_ns = 0;

@@ -15,14 +15,24 @@ EW_SKEL := $(B)/bpf/exitwatch.skel.h
 
 exitwatch: $(B)/exitwatch
 
-$(B)/exitwatch: $(EW_SRCS) $(EW_HDRS) $(EW_SKEL)
+# helpers (issue 17), static and separate from exitwatch's code: ew-spawner
+# forks the storm children from a small address space; ew-ref is the
+# independent reference watcher.  They live beside build/exitwatch.
+EW_HELPERS := $(B)/ew-spawner $(B)/ew-ref
+
+$(B)/ew-%: $(TOP)/harness/helpers/ew-%.c $(TOP)/harness/child.h $(TOP)/harness/spawner.h $(TOP)/include/pidfd_uapi.h
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(EW_CFLAGS) $< -o $@ -static
+
+$(B)/exitwatch: $(EW_SRCS) $(EW_HDRS) $(EW_SKEL) | $(EW_HELPERS)
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(EW_CFLAGS) $(EW_SRCS) -o $@ $(EW_LIBS)
 
 exitwatch-static: $(B)/exitwatch-static
 
-$(B)/exitwatch-static: $(EW_SRCS) $(EW_HDRS) $(EW_SKEL)
+$(B)/exitwatch-static: $(EW_SRCS) $(EW_HDRS) $(EW_SKEL) | $(EW_HELPERS)
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(EW_CFLAGS) $(EW_SRCS) -o $@ -static $(EW_LIBS)

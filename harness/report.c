@@ -1071,6 +1071,44 @@ static void sec_floor(struct out *o, const struct jv *d)
 	list_end(o);
 }
 
+static const char *ratio_s(double a, double b)
+{
+	return isfinite(a) && isfinite(b) && b > 0 ? fmt("%.2f", a / b) : "-";
+}
+
+/* every mechanism's burst N=1 trigger->user beside the independent reference (issue 17) */
+static void sec_reference(struct out *o, const struct jv *d)
+{
+	const struct jv *ref = jv_get(d, "reference"), *runs[32];
+	static const char *const head[] = { "mechanism (burst N=1)", "trigger->user p50 us", "p99 us",
+					    "/ ref pidfd-epoll p50", "/ ref waitid p50" };
+	double re, rw;
+	int n;
+
+	h2(o, "Independent reference (build/ew-ref)");
+	if (!B(ref, "measured")) {
+		para(o, fmt("Not measured: %s.", *S(ref, "reason") ? S(ref, "reason") : "older results"));
+		return;
+	}
+	re = N(ref, "pidfd_epoll_trigger_to_user_ns.p50");
+	rw = N(ref, "waitid_trigger_to_user_ns.p50");
+	para(o, fmt("A separate static program (no BPF, no exitwatch code) kills a child it forked and times "
+		    "kill -> epoll_wait on the child's pidfd: p50 %s us, p99 %s us; kill -> blocking waitid: p50 %s us, "
+		    "p99 %s us (%g slices of %g samples each, one before every cell).", us(re),
+		    us(N(ref, "pidfd_epoll_trigger_to_user_ns.p99")), us(rw),
+		    us(N(ref, "waitid_trigger_to_user_ns.p99")), N(ref, "slices"), N(ref, "samples_per_slice")));
+	n = select_runs(d, "burst", 1, runs, 32);
+	row(o, 1, 5, head);
+	for (int i = 0; i < n; i++) {
+		double p = N(runs[i], "latency_ns.trigger_to_user.p50");
+		const char *cells[] = { S(runs[i], "mechanism"), us(p), us(N(runs[i], "latency_ns.trigger_to_user.p99")),
+					ratio_s(p, re), ratio_s(p, rw) };
+
+		row(o, 0, 5, cells);
+	}
+	table_end(o);
+}
+
 static void sec_runs(struct out *o, const struct jv *d)
 {
 	static const char *const head[] = {
@@ -1432,6 +1470,7 @@ int ew_report_main(int argc, char **argv)
 	sec_mechanisms(&o, d);
 	sec_observer(&o, d);
 	sec_floor(&o, d);
+	sec_reference(&o, d);
 	h2(&o, "Plots");
 	if (have_cdf)
 		plot_ref(&o, cdf.name, cdf.title, cdf.caption);

@@ -16,6 +16,9 @@
 #include <linux/futex.h>
 #include "run.h"
 #include "json.h"
+#include "child.h"
+#include "spawner.h"
+#include "reference.h"
 
 volatile sig_atomic_t ew_interrupted;
 
@@ -57,6 +60,7 @@ void ew_opts_default(struct ew_opts *o)
 	for (int i = 0; i < ew_nmechanisms; i++)
 		o->mechs[o->nmechs++] = ew_mechanisms[i];
 	o->scenarios[o->nscen++] = EW_SC_BURST;
+	o->gap_ms = 20;
 	o->ns[o->nn++] = 1;
 	o->ns[o->nn++] = 10;
 	o->ns[o->nn++] = 100;
@@ -100,19 +104,6 @@ void ew_stage_split(const struct ew_event *ev, uint64_t t_user, uint64_t out[EW_
 	out[EW_S_RUN_TO_USER] = t_user - prev;
 }
 
-/* ---- shared memory with the children ---- */
-
-#define SHM_SLOTS (1 << 16)
-
-struct ew_shm {
-	_Atomic int ready;
-	int go;
-	_Atomic uint64_t t0;
-	uint64_t stamp[SHM_SLOTS];	/* child's CLOCK_MONOTONIC just before _exit() */
-};
-
-enum child_kind { K_PAUSE, K_HEAVY, K_EXIT, K_STAGGER };
-
 struct child {
 	pid_t pid;
 	int round;
@@ -149,65 +140,11 @@ struct cellrun {
 	/* every latency sample of the cell, over all repetitions (EW_L_NR) */
 	struct ew_samples *acc;
 	int inject_delay_us;	/* EXITWATCH_INJECT_DELAY_US for this mechanism */
+	struct ew_spawner sp;	/* default spawn path (spawner.h); sp.pid 0: fork ourselves */
 	/* --spawn vm: stacks of the children of one round */
 	char *vm_stacks;
 	size_t vm_count, vm_used;
 };
-
-static long futex(int *uaddr, int op, int val)
-{
-	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
-}
-
-static uint32_t hash32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352d;
-	x ^= x >> 15;
-	x *= 0x846ca68b;
-	x ^= x >> 16;
-	return x;
-}
-
-static void __attribute__((noreturn)) child_body(struct ew_shm *shm, int kind, int idx,
-						  int heavy_mb, int stagger_ms)
-{
-	int code = 1 + idx % 100;
-
-	switch (kind) {
-	case K_HEAVY: {
-		size_t len = (size_t)heavy_mb << 20;
-		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p != MAP_FAILED)
-			for (size_t i = 0; i < len; i += 4096)
-				p[i] = 1;
-	}
-		/* fall through */
-	case K_PAUSE:
-		atomic_fetch_add(&shm->ready, 1);
-		for (;;)
-			pause();
-	case K_STAGGER: {
-		uint64_t t0, when;
-		struct timespec ts;
-
-		atomic_fetch_add(&shm->ready, 1);
-		while (!(t0 = atomic_load(&shm->t0)))
-			futex(&shm->go, FUTEX_WAIT, 0);
-		when = t0 + (uint64_t)(hash32(idx) % ((unsigned)stagger_ms * 1000u)) * 1000u;
-		ts.tv_sec = when / 1000000000ULL;
-		ts.tv_nsec = when % 1000000000ULL;
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
-			;
-	}
-		/* fall through */
-	case K_EXIT:
-	default:
-		shm->stamp[idx % SHM_SLOTS] = ew_now_ns();
-		_exit(code);
-	}
-}
 
 /* --spawn vm: the child shares our memory, runs on its own small stack */
 #define VM_STACK (16 * 1024)
@@ -276,6 +213,11 @@ static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
 		pid = spawn_vm(cr, kind, idx, !!(ops->flags & EW_NEEDS_PIDFD), &pidfd);
 		if (pid < 0 && errno == 0)
 			errno = ENOMEM;
+	} else if (cr->sp.pid > 0) {
+		struct ew_spawn_req rq = { kind, idx, cr->opts->heavy_mb, cr->opts->stagger_ms,
+					   !!(ops->flags & EW_NEEDS_PIDFD) };
+
+		pid = ew_spawner_child(&cr->sp, &rq, &pidfd);
 	} else {
 		pid = sys_clone3(&a, sizeof(a));
 		if (pid == 0)
@@ -425,13 +367,13 @@ static void drain_events(struct cellrun *cr, size_t want_total, int max_ms)
  * after a short drain, take the records of children still missing one
  * straight from the map (their sched_process_free may be seconds away)
  */
-static void sweep_events(struct cellrun *cr, size_t first)
+static void sweep_events_after(struct cellrun *cr, size_t first, int drain_ms)
 {
 	struct ew_event ev;
 
 	if (!cr->tracer)
 		return;
-	drain_events(cr, cr->nevs + (cr->nkids - first), 30);
+	drain_events(cr, cr->nevs + (cr->nkids - first), drain_ms);
 	for (size_t i = first; i < cr->nkids; i++) {
 		int have = 0;
 
@@ -445,6 +387,32 @@ static void sweep_events(struct cellrun *cr, size_t first)
 		collect_ev(cr, &ev);
 		cr->swept++;
 	}
+}
+
+static void sweep_events(struct cellrun *cr, size_t first)
+{
+	sweep_events_after(cr, first, 30);
+}
+
+/*
+ * between burst rounds: the same idle gap (--gap-ms) with the tracer and
+ * without it, records drained meanwhile.  Waiting only as long as the
+ * records took made the CPUs idle longer before each kill with the tracer
+ * on, which alone raised trigger->user from 45 to 80 us here (issue 17).
+ */
+static void settle(struct cellrun *cr, size_t first)
+{
+	uint64_t until = ew_now_ns() + (uint64_t)cr->opts->gap_ms * 1000000ULL, now;
+
+	while ((now = ew_now_ns()) < until && !ew_interrupted) {
+		int ms = (int)((until - now + 999999) / 1000000);
+
+		if (cr->tracer)
+			ew_tracer_poll(cr->tracer, ms, collect_ev, cr);
+		else
+			usleep((useconds_t)((until - now) / 1000));
+	}
+	sweep_events_after(cr, first, 0);
 }
 
 static void wait_ready(struct cellrun *cr, int want)
@@ -780,8 +748,24 @@ static pid_t spawn_plain(int busy)
 }
 
 /* one repetition of a cell into c; its latency samples are appended to acc */
+/* the default spawn path: ew-spawner for this cell; on failure fork ourselves, and say so */
+static int spawner_failed;
+
+static void start_spawner(struct cellrun *cr, int shm_fd)
+{
+	char why[PATH_MAX + 64];
+
+	cr->sp.pid = 0;
+	if (cr->opts->spawn_vm || cr->opts->spawn_self || spawner_failed)
+		return;
+	if (ew_spawner_start(&cr->sp, shm_fd, why, sizeof(why)) < 0) {
+		spawner_failed = 1;
+		fprintf(stderr, "exitwatch: no spawner (%s): children are forked by exitwatch itself\n", why);
+	}
+}
+
 static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
-		    struct ew_shm *shm, struct ew_samples *acc)
+		    struct ew_shm *shm, int shm_fd, struct ew_samples *acc)
 {
 	struct cellrun cr;
 	pthread_t th;
@@ -832,6 +816,7 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 		sigaction(SIGCHLD, &ign, NULL);
 	/* waitid(P_ALL) blocks rather than failing with ECHILD while this lives */
 	sentinel = spawn_plain(0);
+	start_spawner(&cr, shm_fd);
 	if (c->load)
 		for (nload = 0; nload < ncpu && nload < 8; nload++)
 			load[nload] = spawn_plain(1);
@@ -868,7 +853,7 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 			r = round_kill(&cr, c->n, c->scenario == EW_SC_HEAVY ? K_HEAVY : K_PAUSE, i);
 			c->rounds++;
 			(void)t0;
-			sweep_events(&cr, kids0);
+			settle(&cr, kids0);
 		}
 		break;
 	}
@@ -969,6 +954,7 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 	for (size_t i = 0; i < cr.nkids; i++)
 		kill(cr.kids[i].pid, SIGKILL);
 	kill(sentinel, SIGKILL);
+	ew_spawner_stop(&cr.sp);
 	for (int i = 0; i < nload; i++)
 		kill(load[i], SIGKILL);
 	if (c->ops->flags & EW_AUTOREAP) {
@@ -1316,8 +1302,15 @@ static void json_target(struct ew_json *j, const char *name, const char *target,
 	ew_json_end_obj(j);
 }
 
+static uint64_t burst1_t2u_p50(const struct ew_cell *cells, int ncells, const char *mech)
+{
+	const struct ew_cell *c = find_cell(cells, ncells, EW_SC_BURST, 1, 0, mech);
+
+	return c ? c->lat[EW_L_TRIGGER_TO_USER].p50 : 0;
+}
+
 static void json_targets(struct ew_json *j, const struct ew_cell *cells, int ncells,
-			 const struct ew_floor *fl, int traced)
+			 const struct ew_floor *fl, int traced, struct ew_ref *ref)
 {
 	const struct ew_cell *a, *b;
 	char note[512];
@@ -1409,6 +1402,9 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 		 (unsigned long long)cnt);
 	json_target(j, "stage_sum", "stage breakdown of exit->user adds up to the end-to-end figure within 1%",
 		    worst, "relative difference", cnt ? worst <= 0.01 : -1, note);
+	/* 6. the independent reference */
+	ew_ref_targets(j, ref, burst1_t2u_p50(cells, ncells, "pidfd-epoll"),
+		       burst1_t2u_p50(cells, ncells, "waitid"));
 	ew_json_end_arr(j);
 }
 
@@ -1425,7 +1421,9 @@ int ew_run(struct ew_opts *o)
 	struct ew_tracer *tracer = NULL;
 	struct ew_tracer_info tinfo;
 	struct ew_floor floor_;
+	struct ew_ref ref = { 0 };
 	struct ew_shm *shm;
+	int shm_fd = -1;
 	char why[512] = "", load0[128], load1[128];
 	struct sigaction usr1 = { .sa_handler = on_usr1 };
 	struct ew_json j;
@@ -1438,8 +1436,8 @@ int ew_run(struct ew_opts *o)
 	loadavg(load0, sizeof(load0));
 	maxcells = o->nmechs * o->nloads * (o->nscen * (o->nn + 1));
 	cells = calloc(maxcells, sizeof(*cells));
-	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!cells || shm == MAP_FAILED) {
+	shm = ew_shm_create(&shm_fd);
+	if (!cells || !shm) {
 		fprintf(stderr, "exitwatch: out of memory\n");
 		return 1;
 	}
@@ -1538,7 +1536,9 @@ int ew_run(struct ew_opts *o)
 			fprintf(stderr, "%-7s N=%-5d load=%-3s %-13s ", ew_scenario_name(c->scenario),
 				c->n, c->load ? "on" : "off", c->ops->name);
 			fflush(stderr);
-			ret = run_cell(o, r, tracer, shm, accs[i].lat);
+			if (!o->no_ref)
+				ew_ref_slice(&ref, 10);	/* interleaved with the cells */
+			ret = run_cell(o, r, tracer, shm, shm_fd, accs[i].lat);
 			if (r->skipped) {
 				c->skipped = 1;
 				snprintf(c->reason, sizeof(c->reason), "%s", r->reason);
@@ -1609,8 +1609,9 @@ int ew_run(struct ew_opts *o)
 	ew_json_u64(&j, "churn_ms", o->churn_ms);
 	ew_json_u64(&j, "stagger_ms", o->stagger_ms);
 	ew_json_u64(&j, "heavy_mb", o->heavy_mb);
-	ew_json_str(&j, "spawn", o->spawn_vm ? "vm" : "fork");
+	ew_json_str(&j, "spawn", o->spawn_vm ? "vm" : o->spawn_self || spawner_failed ? "fork" : "spawner");
 	ew_json_bool(&j, "mm_stamps", o->mm_stamps);
+	ew_json_u64(&j, "gap_ms", (uint64_t)o->gap_ms);
 	ew_json_u64(&j, "reps", o->reps);
 	ew_json_u64(&j, "inject_delay_us", o->inject_delay_us);
 	if (o->inject_delay_us && o->inject_mech)
@@ -1636,6 +1637,7 @@ int ew_run(struct ew_opts *o)
 		ew_json_end_obj(&j);
 	}
 	ew_json_end_obj(&j);
+	ew_ref_json(&j, &ref);
 	ew_json_obj(&j, "perturbation");
 	ew_json_bool(&j, "measured", floor_.perturb_done);
 	ew_json_str(&j, "reason", floor_.perturb_reason);
@@ -1679,7 +1681,7 @@ int ew_run(struct ew_opts *o)
 		if (cells[i].reps || cells[i].skipped)
 			json_cell(&j, &cells[i]);
 	ew_json_end_arr(&j);
-	json_targets(&j, cells, ncells, &floor_, tracer != NULL);
+	json_targets(&j, cells, ncells, &floor_, tracer != NULL, &ref);
 	ew_json_end_obj(&j);
 	if (out != stdout)
 		fclose(out);
@@ -1688,5 +1690,7 @@ int ew_run(struct ew_opts *o)
 	ew_tracer_close(tracer);
 	free(cells);
 	munmap(shm, sizeof(*shm));
+	ew_ref_free(&ref);
+	close(shm_fd);
 	return ew_interrupted ? 130 : 0;
 }

@@ -64,7 +64,10 @@ struct ew_opts {
 	int no_bpf;
 	int mm_stamps;		/* --mm-stamps: load the mm teardown programs (cost: issue 17) */
 	int spawn_vm;		/* children share our memory (CLONE_VM): cheap creation, no mm teardown */
+	int spawn_self;		/* --spawn fork: children forked by exitwatch itself (default: ew-spawner) */
 	int no_floor;
+	int gap_ms;		/* --gap-ms: idle gap between burst rounds, tracer on or off */
+	int no_ref;		/* --no-ref: skip the reference watcher (build/ew-ref) */
 	int perturb_rounds, perturb_ms;
 	int guest;		/* allowed to lower pid_max (reuse) */
 	int reuse_pid_max;

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * reference.h - the independent reference watcher (build/ew-ref, issue 17),
+ * run in short slices interleaved with the cells, like the pipe floor
+ */
+#ifndef EXITWATCH_REFERENCE_H
+#define EXITWATCH_REFERENCE_H
+
+#include "stats.h"
+#include "json.h"
+
+struct ew_ref {
+	struct ew_samples epoll, waitid;	/* kill -> notice, ns */
+	int slices, per_slice;
+	char why[4200];				/* why not measured */
+};
+
+/* one slice: build/ew-ref with k samples of each way, appended */
+void ew_ref_slice(struct ew_ref *r, int k);
+/* the "reference" object of the results JSON (SCHEMA.md) */
+void ew_ref_json(struct ew_json *j, struct ew_ref *r);
+/* targets: exitwatch's burst N=1 trigger->user p50 (ns, 0 = not measured) against it */
+void ew_ref_targets(struct ew_json *j, struct ew_ref *r, uint64_t pidfd_epoll_p50, uint64_t waitid_p50);
+void ew_ref_free(struct ew_ref *r);
+
+#endif
