@@ -37,7 +37,7 @@ static void usage(FILE *f)
 		"      --mm-stamps         also stamp mm teardown (mmap_lock tracepoints: slows every exit)\n"
 		"      --no-floor          skip the floor and perturbation measurements\n"
 		"      --gap-ms MS         idle gap between burst rounds, the same with and without\n"
-		"                          the tracer (default 20; 0..1000)\n"
+		"                          the tracer (default 0; 0..1000)\n"
 		"      --no-ref            skip the reference watcher (build/ew-ref) before each cell\n"
 		"      --perturb-rounds K  interleaved 100 ms tracer on/off slice pairs (default 24)\n"
 		"      --note TEXT         free text stored in the JSON (e.g. machine load)\n"

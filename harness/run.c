@@ -60,7 +60,7 @@ void ew_opts_default(struct ew_opts *o)
 	for (int i = 0; i < ew_nmechanisms; i++)
 		o->mechs[o->nmechs++] = ew_mechanisms[i];
 	o->scenarios[o->nscen++] = EW_SC_BURST;
-	o->gap_ms = 20;
+	o->gap_ms = 0;
 	o->ns[o->nn++] = 1;
 	o->ns[o->nn++] = 10;
 	o->ns[o->nn++] = 100;
@@ -387,6 +387,8 @@ static void sweep_events_after(struct cellrun *cr, size_t first, int drain_ms)
 		collect_ev(cr, &ev);
 		cr->swept++;
 	}
+	/* records that left the map for the ring while we looked */
+	ew_tracer_poll(cr->tracer, 0, collect_ev, cr);
 }
 
 static void sweep_events(struct cellrun *cr, size_t first)
@@ -395,10 +397,12 @@ static void sweep_events(struct cellrun *cr, size_t first)
 }
 
 /*
- * between burst rounds: the same idle gap (--gap-ms) with the tracer and
- * without it, records drained meanwhile.  Waiting only as long as the
- * records took made the CPUs idle longer before each kill with the tracer
- * on, which alone raised trigger->user from 45 to 80 us here (issue 17).
+ * between burst rounds: the same idle gap (--gap-ms, default 0) with the
+ * tracer and without it, records drained meanwhile; then the round's
+ * records still in the BPF map are taken from it (records_from_map) rather
+ * than waited for.  Waiting for them (sched_process_free, after an RCU grace
+ * period) left the CPUs idle longer before each kill with the tracer on,
+ * which alone raised trigger->user from 45 to 80 us here (issue 17).
  */
 static void settle(struct cellrun *cr, size_t first)
 {
