@@ -1,7 +1,7 @@
 # drawn by exitwatch report; run `gnuplot cpu_vs_n.gp` here to redraw
 set terminal svg size 1000,600 dynamic noenhanced font "Helvetica,13" background rgb "white"
 set output "cpu_vs_n.svg"
-set title "Watcher thread CPU time per exit against burst size N (CLONE_VM children)\n(kernel 6.18.44-fc-v782)"
+set title "Watcher thread CPU time per exit against burst size N (CLONE_VM children)\n(kernel 6.18.44-fc-v1252)"
 set xlabel "children killed at once, N (log scale)"
 set ylabel "watcher CPU per exit (microseconds, log scale)"
 set logscale xy

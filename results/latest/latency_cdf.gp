@@ -1,7 +1,7 @@
 # drawn by exitwatch report; run `gnuplot latency_cdf.gp` here to redraw
 set terminal svg size 1000,600 dynamic noenhanced font "Helvetica,13" background rgb "white"
 set output "latency_cdf.svg"
-set title "How fast a watcher learns that a child died (one child killed at a time)\nfrom sched_process_exit in the kernel to the watcher's clock reading; AMD EPYC, kernel 6.18.44-fc-v782"
+set title "How fast a watcher learns that a child died (one child killed at a time)\nfrom sched_process_exit in the kernel to the watcher's clock reading; AMD EPYC, kernel 6.18.44-fc-v1252"
 set xlabel "latency (microseconds, log scale)"
 set ylabel "fraction of exits noticed within that latency"
 set logscale x

@@ -1,7 +1,7 @@
 # drawn by exitwatch report; run `gnuplot latency_vs_n.gp` here to redraw
 set terminal svg size 1000,600 dynamic noenhanced font "Helvetica,13" background rgb "white"
 set output "latency_vs_n.svg"
-set title "Median notification latency against burst size N (CLONE_VM children)\n(sched_process_exit -> watcher's clock reading; kernel 6.18.44-fc-v782)"
+set title "Median notification latency against burst size N (CLONE_VM children)\n(sched_process_exit -> watcher's clock reading; kernel 6.18.44-fc-v1252)"
 set xlabel "children killed at once, N (log scale)"
 set ylabel "median latency (microseconds, log scale)"
 set logscale xy

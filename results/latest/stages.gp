@@ -1,7 +1,7 @@
 # drawn by exitwatch report; run `gnuplot stages.gp` here to redraw
 set terminal svg size 1000,600 dynamic noenhanced font "Helvetica,13" background rgb "white"
 set output "stages.svg"
-set title "Where the time from a child's exit to the watcher knowing goes\n(mean per exit, one child killed at a time, kernel 6.18.44-fc-v782)"
+set title "Where the time from a child's exit to the watcher knowing goes\n(mean per exit, one child killed at a time, kernel 6.18.44-fc-v1252)"
 set ylabel "mean time per exit (microseconds)"
 set style data histograms
 set style histogram rowstacked
