@@ -37,17 +37,9 @@ die() { echo "check-series: $*" >&2; exit 2; }
 log() { echo "check-series: $*"; }
 start=$(date +%s)
 
-# 1. the list of patches (same parsing as scripts/kernel.sh)
-patches=()
-if [ -f "$SERIES" ]; then
-	while read -r line; do
-		line=${line%%#*}
-		line=$(echo "$line" | tr -d '[:space:]')
-		[ -n "$line" ] || continue
-		[ -f "$TOP/kernel-patches/$line" ] || die "series names $line, which does not exist"
-		patches+=("$line")
-	done <"$SERIES"
-fi
+# 1. the list of patches
+. "$TOP/scripts/series.sh"
+series_read "$SERIES"
 if [ ${#patches[@]} -eq 0 ]; then
 	log "series is empty: nothing to check"
 	exit 0

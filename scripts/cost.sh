@@ -71,16 +71,8 @@ case "${1:-}" in
 esac
 
 # ---- the series ------------------------------------------------------------
-patches=()
-if [ -f "$SERIES" ]; then
-	while read -r line; do
-		line=${line%%#*}
-		line=$(echo "$line" | tr -d '[:space:]')
-		[ -n "$line" ] || continue
-		[ -f "$TOP/kernel-patches/$line" ] || die "series names $line, which does not exist"
-		patches+=("$line")
-	done <"$SERIES"
-fi
+. "$TOP/scripts/series.sh"
+series_read "$SERIES"
 npatches=${#patches[@]}
 
 if [ $# -gt 0 ]; then
@@ -151,10 +143,8 @@ bzimage_of() {
 		fi
 		[ -f "$bz" ] || { warn "$k: no $bz: make kernel KERNEL=$k"; return 1; }
 		# scripts/kernel.sh's own stamp: the image is older than its sources?
-		local stamp tarstamp fr=() p
-		tarstamp="$(stat -c '%s %Y' "$TARBALL" 2>/dev/null)"
-		if [ "$k" = patched ]; then for p in "${patches[@]}"; do fr+=("$TOP/kernel-patches/$p"); done; fi
-		stamp=$( { echo "$tarstamp"; cat "$TOP/scripts/kernel.sh"; cat ${fr[@]+"${fr[@]}"} "${FRAGMENTS[@]}"; } | sha256sum | cut -d' ' -f1)
+		local stamp
+		stamp=$("$TOP/scripts/kernel.sh" "$k" --stamp)
 		if [ "$(cat "$B/$k/.stamp" 2>/dev/null)" != "$stamp" ]; then
 			warn "$k: $bz is not built from the current kernel-patches/ (scripts/kernel.sh's stamp differs): make kernel KERNEL=$k"
 			[ "${COST_ALLOW_STALE:-0}" = 1 ] || return 1

@@ -1,5 +1,6 @@
 #!/bin/bash
-# make kernel KERNEL=base|patched|debug   (scripts/kernel.sh unpack: only unpack)
+# make kernel KERNEL=base|patched|debug   (scripts/kernel.sh unpack: only unpack;
+# scripts/kernel.sh KERNEL --stamp: only print the stamp of a current image)
 #
 # Unpacks Debian's linux-source-6.1 once (build/src/), refreshes a working
 # tree per kernel (build/$KERNEL/src) so that only files whose contents differ
@@ -30,7 +31,8 @@ esac
 
 # 1. pristine tree, unpacked once per tarball version
 tarstamp="$(stat -c '%s %Y' "$TARBALL")"
-if [ ! -f "$B/src/.unpacked" ] || [ "$(cat "$B/src/.unpacked")" != "$tarstamp" ]; then
+if [ "${2:-}" != --stamp ] &&
+	{ [ ! -f "$B/src/.unpacked" ] || [ "$(cat "$B/src/.unpacked")" != "$tarstamp" ]; }; then
 	log "unpacking $TARBALL"
 	rm -rf "$B/src"
 	mkdir -p "$B/src"
@@ -41,16 +43,12 @@ fi
 
 [ "$KERNEL" != unpack ] || exit 0
 
-# 2. the list of patches
+# 2. the list of patches, as paths
+. "$TOP/scripts/series.sh"
 patches=()
-if [ "$use_series" = 1 ] && [ -f "$TOP/kernel-patches/series" ]; then
-	while read -r line; do
-		line=${line%%#*}
-		line=$(echo "$line" | tr -d '[:space:]')
-		[ -n "$line" ] || continue
-		[ -f "$TOP/kernel-patches/$line" ] || die "series names $line, which does not exist"
-		patches+=("$TOP/kernel-patches/$line")
-	done <"$TOP/kernel-patches/series"
+if [ "$use_series" = 1 ]; then
+	series_read "$TOP/kernel-patches/series"
+	patches=(${patches[@]+"${patches[@]/#/$TOP/kernel-patches/}"})
 fi
 
 frag_files=()
@@ -60,7 +58,13 @@ for f in $fragments; do
 done
 
 K="$B/$KERNEL"
-stamp_now=$( { echo "$tarstamp"; cat "$0"; cat ${patches[@]+"${patches[@]}"} "${frag_files[@]}"; } | sha256sum | cut -d' ' -f1)
+stamp_now=$( { echo "$tarstamp"; cat "$0" "$TOP/scripts/series.sh"; cat ${patches[@]+"${patches[@]}"} "${frag_files[@]}"; } | sha256sum | cut -d' ' -f1)
+# scripts/kernel.sh KERNEL --stamp: only print what build/KERNEL/.stamp must
+# hold for the image to be current (scripts/cost.sh asks)
+if [ "${2:-}" = --stamp ]; then
+	echo "$stamp_now"
+	exit 0
+fi
 if [ -f "$K/bzImage" ] && [ -f "$K/.stamp" ] && [ "$(cat "$K/.stamp")" = "$stamp_now" ]; then
 	log "up to date: $K/bzImage"
 	exit 0

@@ -30,12 +30,11 @@ init)
 	git add -f -A . >/dev/null
 	git commit -qm "linux-source-6.1 (Debian $(sed -n 's/^SUBLEVEL = //p' Makefile | sed 's/^/6.1./'))"
 	git tag base
-	while read -r p; do
-		p=${p%%#*}
-		p=$(echo "$p" | tr -d '[:space:]')
-		[ -n "$p" ] || continue
+	. "$TOP/scripts/series.sh"
+	series_read "$P/series"
+	for p in ${patches[@]+"${patches[@]}"}; do
 		git am -q "$P/$p" || die "git am $p failed (see $T)"
-	done <"$P/series"
+	done
 	echo "series-tree: $T, $(git rev-list --count base..HEAD) patches on tag base"
 	;;
 export)
