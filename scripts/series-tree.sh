@@ -8,7 +8,7 @@
 #           with git (rebase -i, commit --amend, fixup! commits).
 #   export  writes base..HEAD back as kernel-patches/00NN-*.patch
 #           (git format-patch -n, subject prefix SERIES_PREFIX, default
-#           "PATCH v2") and rewrites kernel-patches/series; the cover letter
+#           "PATCH v3") and rewrites kernel-patches/series; the cover letter
 #           (0000-cover-letter.patch) is left as it is.
 # Then: make check-series, make vm-test KERNEL=patched.
 set -euo pipefail
@@ -40,7 +40,7 @@ init)
 export)
 	[ -d "$T/.git" ] || die "no $T: run scripts/series-tree.sh init"
 	find "$P" -maxdepth 1 -name '00[0-9][0-9]-*.patch' ! -name '0000-*' -delete
-	git -C "$T" format-patch -q -n --subject-prefix="${SERIES_PREFIX:-PATCH v2}" -o "$P" base..HEAD
+	git -C "$T" format-patch -q -n --subject-prefix="${SERIES_PREFIX:-PATCH v3}" -o "$P" base..HEAD
 	(cd "$P" && ls 00[0-9][0-9]-*.patch | grep -v '^0000-') >"$P/series"
 	echo "series-tree: exported $(wc -l <"$P/series") patches to $P"
 	;;
