@@ -228,13 +228,17 @@ static uint64_t op_exec(void)
  * clone3(CLONE_PIDFD) a child that says it is ready and blocks; SIGKILL it
  * through the pidfd, wait for the pidfd's epoll notice, reap it with
  * waitid(P_PIDFD) or waitid(P_ALL).  Also the kill -> epoll notice part.
+ * KEW_AUTOREAP: the child is a CLONE_AUTOREAP one (F9): nobody waits, the
+ * notice is the EPOLLHUP of the autoreap (EPOLLIN comes before the exit
+ * status is recorded), and the status comes from PIDFD_GET_INFO.
  */
+enum { KEW_WAITID_PIDFD, KEW_WAITID_ALL, KEW_AUTOREAP };
 static int epfd = -1;
 static uint64_t last_kill_to_notice, last_kill, last_notice, last_reaped;
 
-static uint64_t kill_epoll_waitid(int all)
+static uint64_t kill_epoll_waitid(int mode)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, got;
+	struct epoll_event ev = { .events = mode == KEW_AUTOREAP ? 0 : EPOLLIN }, got;
 	int p[2], pidfd = -1;
 	siginfo_t si;
 	char c;
@@ -242,7 +246,8 @@ static uint64_t kill_epoll_waitid(int all)
 	uint64_t t0 = now();
 	if (pipe(p))
 		fatal("pipe");
-	pid_t pid = ew_fork_pidfd(&pidfd, 0, SIGCHLD);
+	pid_t pid = mode == KEW_AUTOREAP ? ew_fork_pidfd(&pidfd, CLONE_AUTOREAP, 0)
+					 : ew_fork_pidfd(&pidfd, 0, SIGCHLD);
 	if (pid == 0) {
 		close(p[0]);
 		if (write(p[1], "r", 1) != 1)
@@ -267,20 +272,37 @@ static uint64_t kill_epoll_waitid(int all)
 	last_notice = now();
 	last_kill = t1;
 	last_kill_to_notice = last_notice - t1;
-	memset(&si, 0, sizeof(si));
-	if (sys_waitid(all ? P_ALL : P_PIDFD, all ? 0 : pidfd, &si, WEXITED) || si.si_pid != pid)
-		fatal("waitid");
+	if (mode == KEW_AUTOREAP) {
+		struct ew_pidfd_info info;
+
+		if (ew_pidfd_get_info(pidfd, &info, EW_PIDFD_INFO_EXIT) ||
+		    !(info.mask & EW_PIDFD_INFO_EXIT) || info.exit_code != SIGKILL)
+			fatal("PIDFD_GET_INFO(EXIT) of an autoreaped child");
+	} else {
+		memset(&si, 0, sizeof(si));
+		if (sys_waitid(mode == KEW_WAITID_ALL ? P_ALL : P_PIDFD,
+			       mode == KEW_WAITID_ALL ? 0 : pidfd, &si, WEXITED) ||
+		    si.si_pid != pid)
+			fatal("waitid");
+	}
 	last_reaped = now();
 	close(pidfd); /* also leaves the epoll set */
 	return now() - t0;
 }
 
-static uint64_t op_kill_epoll_waitid_pidfd(void) { return kill_epoll_waitid(0); }
-static uint64_t op_kill_epoll_waitid_all(void) { return kill_epoll_waitid(1); }
+static uint64_t op_kill_epoll_waitid_pidfd(void) { return kill_epoll_waitid(KEW_WAITID_PIDFD); }
+static uint64_t op_kill_epoll_waitid_all(void) { return kill_epoll_waitid(KEW_WAITID_ALL); }
+static uint64_t op_autoreap_kill_epoll_info(void) { return kill_epoll_waitid(KEW_AUTOREAP); }
 
 static uint64_t op_kill_to_notice(void)
 {
-	kill_epoll_waitid(0);
+	kill_epoll_waitid(KEW_WAITID_PIDFD);
+	return last_kill_to_notice;
+}
+
+static uint64_t op_kill_to_autoreap_notice(void)
+{
+	kill_epoll_waitid(KEW_AUTOREAP);
 	return last_kill_to_notice;
 }
 
@@ -643,7 +665,7 @@ static void measure_stages(int n)
 	}
 	for (int i = 0; i < warmup + n; i++) {
 		align_tick();
-		kill_epoll_waitid(0);
+		kill_epoll_waitid(KEW_WAITID_PIDFD);
 		uint64_t tp = read_stamp();
 
 		if (tp < last_kill || tp > last_notice)
@@ -796,6 +818,14 @@ int main(int argc, char **argv)
 	measure("fork_exec_exit_reap", "op", 1, op_exec, reps);
 	measure("burst100_pidfd_epoll", "exit", 1, op_burst_pidfd_epoll, burst_reps);
 	measure("burst100_waitid", "exit", 1, op_burst_waitid, burst_reps);
+	/* last, so that adding them moved no figure above */
+	if (ew_has_clone_autoreap()) {
+		measure("clone3_autoreap_kill_epoll_info", "op", 1, op_autoreap_kill_epoll_info, reps);
+		measure("kill_to_autoreap_notice", "op", 1, op_kill_to_autoreap_notice, reps);
+	} else {
+		absent("clone3_autoreap_kill_epoll_info", 1, "no_CLONE_AUTOREAP");
+		absent("kill_to_autoreap_notice", 1, "no_CLONE_AUTOREAP");
+	}
 
 	kill(live_pid, SIGKILL);
 	waitpid(live_pid, NULL, 0);
