@@ -715,6 +715,17 @@ static inline int ew_task_nnp(pid_t pid)
 	return ew_status_nums(pid, "NoNewPrivs", &v, 1) == 1 ? (int)v : -1;
 }
 
+/* how many bytes of buf[from, to) are not val (a canary check) */
+static inline unsigned int ew_bytes_not(const void *buf, size_t from, size_t to, unsigned char val)
+{
+	const unsigned char *b = buf;
+	unsigned int n = 0;
+
+	for (; from < to; from++)
+		n += b[from] != val;
+	return n;
+}
+
 /* ---- cgroup2 ---- */
 
 /* the cgroup2 mount point (from /proc/self/mountinfo) into buf; -1 if none */
