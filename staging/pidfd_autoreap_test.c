@@ -325,6 +325,17 @@ static void expect_no_child(struct __test_metadata *_metadata, pid_t pid)
 	EXPECT_EQ(task_state(pid), 0);
 }
 
+/* The task exits and is reaped at once: POLLIN | POLLHUP, its status, no child left. */
+static void expect_reaped(struct __test_metadata *_metadata, int pidfd, pid_t pid, int status)
+{
+	short rev = wait_reaped(pidfd);
+
+	ASSERT_TRUE(!!(rev & POLLIN));
+	ASSERT_TRUE(!!(rev & POLLHUP));
+	ASSERT_EQ(exit_info(pidfd), status);
+	expect_no_child(_metadata, pid);
+}
+
 /* ---- CLONE_AUTOREAP ---- */
 
 TEST(autoreap_basic)
@@ -332,7 +343,6 @@ TEST(autoreap_basic)
 	int pidfd = -1, go;
 	siginfo_t si = {};
 	pid_t pid;
-	short rev;
 
 	if (!has_autoreap())
 		SKIP(return, "clone3() does not take CLONE_AUTOREAP");
@@ -345,11 +355,7 @@ TEST(autoreap_basic)
 	ASSERT_EQ(exit_info(pidfd), -1);
 
 	close(go);
-	rev = wait_reaped(pidfd);
-	ASSERT_TRUE(!!(rev & POLLIN));
-	ASSERT_TRUE(!!(rev & POLLHUP));
-	ASSERT_EQ(exit_info(pidfd), 42 << 8);
-	expect_no_child(_metadata, pid);
+	expect_reaped(_metadata, pidfd, pid, 42 << 8);
 	EXPECT_EQ(close(pidfd), 0);
 }
 
@@ -363,9 +369,7 @@ TEST(autoreap_signaled)
 	pid = blocked_child(CLONE_PIDFD | CLONE_AUTOREAP, &pidfd, &go, 0);
 	ASSERT_GT(pid, 0);
 	ASSERT_EQ(sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0), 0);
-	ASSERT_TRUE(!!(wait_reaped(pidfd) & POLLHUP));
-	ASSERT_EQ(exit_info(pidfd), SIGKILL);
-	expect_no_child(_metadata, pid);
+	expect_reaped(_metadata, pidfd, pid, SIGKILL);
 	close(go);
 	EXPECT_EQ(close(pidfd), 0);
 }
@@ -383,9 +387,7 @@ TEST(autoreap_without_pidfd)
 	obs = sys_pidfd_open(pid, 0);
 	ASSERT_GE(obs, 0);
 	close(go);
-	ASSERT_TRUE(!!(wait_reaped(obs) & POLLHUP));
-	ASSERT_EQ(exit_info(obs), 5 << 8);
-	expect_no_child(_metadata, pid);
+	expect_reaped(_metadata, obs, pid, 5 << 8);
 	EXPECT_EQ(close(obs), 0);
 }
 
@@ -414,8 +416,7 @@ TEST(autoreap_blocking_wait_gets_echild)
 	ASSERT_EQ(waitid(P_ALL, 0, &si, WEXITED | __WALL), -1);
 	ASSERT_EQ(errno, ECHILD);
 	ASSERT_EQ(pthread_join(t, NULL), 0);
-	ASSERT_TRUE(!!(wait_reaped(pidfd) & POLLHUP));
-	ASSERT_EQ(exit_info(pidfd), 3 << 8);
+	expect_reaped(_metadata, pidfd, pid, 3 << 8);
 	EXPECT_EQ(close(pidfd), 0);
 }
 
@@ -501,9 +502,7 @@ TEST(autoreap_no_inherit)
 			_exit(12);
 		_exit(EXIT_SUCCESS);
 	}
-	ASSERT_TRUE(!!(wait_reaped(pidfd) & POLLHUP));
-	ASSERT_EQ(exit_info(pidfd), 0);
-	expect_no_child(_metadata, pid);
+	expect_reaped(_metadata, pidfd, pid, 0);
 	EXPECT_EQ(close(pidfd), 0);
 }
 
@@ -550,9 +549,7 @@ TEST(autoreap_reparent)
 		;
 
 	ASSERT_EQ(sys_pidfd_send_signal(obs, SIGKILL, NULL, 0), 0);
-	ASSERT_TRUE(!!(wait_reaped(obs) & POLLHUP));
-	ASSERT_EQ(exit_info(obs), SIGKILL);
-	expect_no_child(_metadata, gc);
+	expect_reaped(_metadata, obs, gc, SIGKILL);
 	ASSERT_EQ(sigpending(&pending), 0);
 	EXPECT_FALSE(sigismember(&pending, SIGCHLD));
 	close(go[0]);
@@ -609,9 +606,7 @@ TEST(autoreap_multithreaded)
 	ASSERT_EQ(si.si_pid, 0);
 
 	close(thread_go[1]);
-	ASSERT_TRUE(!!(wait_reaped(pidfd) & POLLHUP));
-	ASSERT_EQ(exit_info(pidfd), 6 << 8);
-	expect_no_child(_metadata, pid);
+	expect_reaped(_metadata, pidfd, pid, 6 << 8);
 	EXPECT_EQ(close(pidfd), 0);
 }
 
@@ -641,9 +636,7 @@ TEST(autoreap_with_wait_pidfd)
 
 	/* Its exit: autoreaped. */
 	close(go);
-	ASSERT_TRUE(!!(wait_reaped(pidfd) & POLLHUP));
-	ASSERT_EQ(exit_info(pidfd), 12 << 8);
-	expect_no_child(_metadata, pid);
+	expect_reaped(_metadata, pidfd, pid, 12 << 8);
 	ASSERT_EQ(waitid(P_PIDFD, pidfd, &si, WEXITED | __WALL), -1);
 	ASSERT_EQ(errno, ECHILD);
 	EXPECT_EQ(close(pidfd), 0);
@@ -681,8 +674,7 @@ TEST(nnp_sets_no_new_privs)
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
 		_exit(child_nnp());
-	ASSERT_TRUE(!!(wait_reaped(pidfd) & POLLHUP));
-	ASSERT_EQ(exit_info(pidfd), 1 << 8);
+	expect_reaped(_metadata, pidfd, pid, 1 << 8);
 	ASSERT_EQ(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
 	EXPECT_EQ(close(pidfd), 0);
 }
@@ -708,8 +700,7 @@ TEST(autoreap_no_new_privs_unset)
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
 		_exit(child_nnp());
-	ASSERT_TRUE(!!(wait_reaped(pidfd) & POLLHUP));
-	ASSERT_EQ(exit_info(pidfd), 0);
+	expect_reaped(_metadata, pidfd, pid, 0);
 	EXPECT_EQ(close(pidfd), 0);
 }
 
@@ -764,9 +755,7 @@ TEST(autokill_basic)
 	ASSERT_GE(obs, 0);
 	ASSERT_EQ(poll_now(obs, QUIET_MS), 0);
 	close(pidfd);
-	ASSERT_TRUE(!!(wait_reaped(obs) & POLLHUP));
-	ASSERT_EQ(exit_info(obs), SIGKILL);
-	expect_no_child(_metadata, pid);
+	expect_reaped(_metadata, obs, pid, SIGKILL);
 	close(go);
 	EXPECT_EQ(close(obs), 0);
 }
@@ -785,8 +774,7 @@ TEST(autokill_pidfd_open_no_effect)
 	close(other);
 	ASSERT_EQ(poll_now(obs, QUIET_MS), 0);
 	close(pidfd);
-	ASSERT_TRUE(!!(wait_reaped(obs) & POLLHUP));
-	ASSERT_EQ(exit_info(obs), SIGKILL);
+	expect_reaped(_metadata, obs, pid, SIGKILL);
 	close(go);
 	EXPECT_EQ(close(obs), 0);
 }
@@ -805,8 +793,7 @@ TEST(autokill_dup_keeps_alive)
 	close(pidfd);
 	ASSERT_EQ(poll_now(obs, QUIET_MS), 0);
 	close(copy);
-	ASSERT_TRUE(!!(wait_reaped(obs) & POLLHUP));
-	ASSERT_EQ(exit_info(obs), SIGKILL);
+	expect_reaped(_metadata, obs, pid, SIGKILL);
 	close(go);
 	EXPECT_EQ(close(obs), 0);
 }
@@ -849,9 +836,7 @@ TEST(autokill_holder_exit)
 	close(rel[1]);
 	ASSERT_EQ(waitpid(holder, &status, 0), holder);
 	ASSERT_EQ(status, 0);
-	ASSERT_TRUE(!!(wait_reaped(obs) & POLLHUP));
-	ASSERT_EQ(exit_info(obs), SIGKILL);
-	expect_no_child(_metadata, child);
+	expect_reaped(_metadata, obs, child, SIGKILL);
 	close(info[0]);
 	close(go[0]);
 	close(go[1]);
@@ -932,8 +917,7 @@ TEST(autokill_without_nnp_with_cap)
 	ASSERT_TRUE(!!p);
 	ASSERT_EQ(strtol(p + strlen("NoNewPrivs:"), NULL, 10), 0);
 	close(pidfd);
-	ASSERT_TRUE(!!(wait_reaped(obs) & POLLHUP));
-	ASSERT_EQ(exit_info(obs), SIGKILL);
+	expect_reaped(_metadata, obs, pid, SIGKILL);
 	close(go);
 	EXPECT_EQ(close(obs), 0);
 }

@@ -301,6 +301,49 @@ static inline int ew_wait_byte(int fd)
 }
 
 /*
+ * A child (clone3 with CLONE_PIDFD, exit_signal SIGCHLD) that runs prep()
+ * (unless NULL; a nonzero return ends it with code 100), then waits until
+ * *go is written or closed and exits 0.  Returns once prep() has run: the
+ * pid, or -1 (the child is then gone or never was).
+ */
+static inline pid_t ew_spawn_ready(int *pidfd, int *go, int (*prep)(void))
+{
+	int g[2], r[2];
+	pid_t pid;
+
+	if (pipe2(g, O_CLOEXEC))
+		return -1;
+	if (pipe2(r, O_CLOEXEC)) {
+		close(g[0]);
+		close(g[1]);
+		return -1;
+	}
+	pid = ew_fork_pidfd(pidfd, 0, SIGCHLD);
+	if (pid == 0) {
+		close(g[1]);
+		close(r[0]);
+		if (prep && prep())
+			_exit(100);
+		ew_poke(r[1]);
+		ew_wait_byte(g[0]);
+		_exit(0);
+	}
+	close(g[0]);
+	close(r[1]);
+	if (pid > 0 && ew_wait_byte(r[0]) != 1) {
+		waitpid(pid, NULL, 0);
+		close(*pidfd);
+		pid = -1;
+	}
+	close(r[0]);
+	if (pid < 0)
+		close(g[1]);
+	else
+		*go = g[1];
+	return pid;
+}
+
+/*
  * clone3() that runs fn(arg) in the child and exits the child (SYS_exit:
  * only that thread) with fn's return value.  Works with CLONE_VM and a
  * stack (threads) and without (fork-like).  Returns the child's id in the
@@ -352,6 +395,40 @@ static inline void *ew_thread_stack(size_t size)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 
 	return s == MAP_FAILED ? NULL : s;
+}
+
+static int ew_fn_exit0(void *arg)
+{
+	return 0;
+}
+
+/*
+ * A clone3 call that should be refused: clone3(flags, exit_signal) (with
+ * CLONE_THREAD: a thread on its own stack; with CLONE_PIDFD: the pidfd
+ * into *pidfd, which the caller sets to -1 first).  Returns the errno, or
+ * 0 when a task was made after all: it exits at once and, unless the
+ * kernel reaps it (a thread, CLONE_AUTOREAP), is reaped here; its pidfd
+ * stays in *pidfd for the caller to see and close.
+ */
+static inline int ew_clone3_refused(uint64_t flags, int exit_signal, int *pidfd)
+{
+	struct ew_clone_args args;
+	long ret;
+
+	memset(&args, 0, sizeof(args));
+	args.flags = flags;
+	args.pidfd = (uint64_t)(uintptr_t)pidfd;
+	args.exit_signal = exit_signal;
+	if (flags & CLONE_THREAD) {
+		args.stack = (uintptr_t)ew_thread_stack(1 << 16);
+		args.stack_size = 1 << 16;
+	}
+	ret = ew_clone3_fn(&args, ew_fn_exit0, NULL);
+	if (ret < 0)
+		return errno;
+	if (!(flags & (CLONE_THREAD | CLONE_AUTOREAP)))
+		waitpid(ret, NULL, __WALL);
+	return 0;
 }
 
 /* ---- a thread blocked in epoll_wait ---- */

@@ -23,11 +23,6 @@
 
 #define AUTOKILL_FLAGS (CLONE_PIDFD | CLONE_AUTOREAP | CLONE_PIDFD_AUTOKILL)
 
-static int child_exit_at_once(void *arg)
-{
-	return 0;
-}
-
 /* a child that exits with its own PR_GET_NO_NEW_PRIVS (0 or 1; 2 = error) */
 static int exit_with_nnp(void)
 {
@@ -97,18 +92,8 @@ TEST_TIMEOUT(nnp_without_autoreap_ordinary_child, 60)
 
 TEST(nnp_rejects_clone_thread)
 {
-	struct ew_clone_args args;
-	void *stack;
-
 	EW_NEED_F10_NNP();
-	stack = ew_thread_stack(1 << 16);
-	ASSERT_TRUE(stack != NULL);
-	memset(&args, 0, sizeof(args));
-	args.flags = EW_THREAD_FLAGS | CLONE_NNP;
-	args.exit_signal = 0;
-	args.stack = (uintptr_t)stack;
-	args.stack_size = 1 << 16;
-	EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+	EXPECT_EQ(ew_clone3_refused(EW_THREAD_FLAGS | CLONE_NNP, 0, NULL), EINVAL);
 	EXPECT_EQ(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
 }
 
@@ -133,52 +118,34 @@ TEST_TIMEOUT(autoreap_child_without_nnp_has_no_new_privs_unset, 60)
 
 TEST(autokill_requires_clone_pidfd)
 {
-	struct ew_clone_args args;
-
 	EW_NEED_F10_AUTOKILL();
-	memset(&args, 0, sizeof(args));
-	args.flags = CLONE_AUTOREAP | CLONE_PIDFD_AUTOKILL | CLONE_NNP;
-	args.exit_signal = 0;
-	EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
-	args.flags = CLONE_AUTOREAP | CLONE_PIDFD_AUTOKILL;
-	EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+	EXPECT_EQ(ew_clone3_refused(CLONE_AUTOREAP | CLONE_PIDFD_AUTOKILL | CLONE_NNP, 0, NULL),
+		  EINVAL);
+	EXPECT_EQ(ew_clone3_refused(CLONE_AUTOREAP | CLONE_PIDFD_AUTOKILL, 0, NULL), EINVAL);
 }
 
 TEST(autokill_requires_autoreap)
 {
 	static const int sigs[] = { 0, SIGCHLD };
-	struct ew_clone_args args;
 	unsigned int i;
 	int pidfd;
 
 	EW_NEED_F10_AUTOKILL();
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		pidfd = -1;
-		memset(&args, 0, sizeof(args));
-		args.flags = CLONE_PIDFD | CLONE_PIDFD_AUTOKILL | CLONE_NNP;
-		args.pidfd = (uintptr_t)&pidfd;
-		args.exit_signal = sigs[i];
-		EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+		EXPECT_EQ(ew_clone3_refused(CLONE_PIDFD | CLONE_PIDFD_AUTOKILL | CLONE_NNP, sigs[i],
+					    &pidfd), EINVAL);
 		EXPECT_EQ(pidfd, -1);
 	}
 }
 
 TEST(autokill_rejects_clone_thread)
 {
-	struct ew_clone_args args;
 	int pidfd = -1;
-	void *stack;
 
 	EW_NEED_F10_AUTOKILL();
-	stack = ew_thread_stack(1 << 16);
-	ASSERT_TRUE(stack != NULL);
-	memset(&args, 0, sizeof(args));
-	args.flags = EW_THREAD_FLAGS | AUTOKILL_FLAGS | CLONE_NNP;
-	args.pidfd = (uintptr_t)&pidfd;
-	args.exit_signal = 0;
-	args.stack = (uintptr_t)stack;
-	args.stack_size = 1 << 16;
-	EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+	EXPECT_EQ(ew_clone3_refused(EW_THREAD_FLAGS | AUTOKILL_FLAGS | CLONE_NNP, 0, &pidfd),
+		  EINVAL);
 	EXPECT_EQ(pidfd, -1);
 }
 

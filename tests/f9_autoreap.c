@@ -44,11 +44,6 @@ static void expect_autoreaped(int pidfd, pid_t pid, int status)
 	ew_expect_childless(pid);
 }
 
-static int child_exit_at_once(void *arg)
-{
-	return 0;
-}
-
 TEST_TIMEOUT(autoreap_exit_status_through_pidfd, 60)
 {
 	struct ew_pidfd_info info;
@@ -176,58 +171,36 @@ TEST_TIMEOUT(autoreap_without_clone_pidfd_status_via_pidfd_open, 60)
 TEST(autoreap_rejects_nonzero_exit_signal)
 {
 	static const int sigs[] = { SIGCHLD, SIGUSR1, SIGKILL };
-	struct ew_clone_args args;
 	unsigned int i;
 	int pidfd;
 
 	EW_NEED_F9();
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		pidfd = -1;
-		memset(&args, 0, sizeof(args));
-		args.flags = AUTOREAP_FLAGS;
-		args.pidfd = (uintptr_t)&pidfd;
-		args.exit_signal = sigs[i];
-		EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+		EXPECT_EQ(ew_clone3_refused(AUTOREAP_FLAGS, sigs[i], &pidfd), EINVAL);
 		EXPECT_EQ(pidfd, -1);
-		args.flags = CLONE_AUTOREAP;
-		EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+		EXPECT_EQ(ew_clone3_refused(CLONE_AUTOREAP, sigs[i], NULL), EINVAL);
 	}
 }
 
+/* exit_signal 0: CLONE_PARENT itself requires it */
 TEST(autoreap_rejects_clone_parent)
 {
-	struct ew_clone_args args;
 	int pidfd = -1;
 
 	EW_NEED_F9();
-	memset(&args, 0, sizeof(args));
-	args.flags = AUTOREAP_FLAGS | CLONE_PARENT;
-	args.pidfd = (uintptr_t)&pidfd;
-	args.exit_signal = 0;	/* CLONE_PARENT itself requires 0 */
-	EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+	EXPECT_EQ(ew_clone3_refused(AUTOREAP_FLAGS | CLONE_PARENT, 0, &pidfd), EINVAL);
 	EXPECT_EQ(pidfd, -1);
-	args.flags = CLONE_AUTOREAP | CLONE_PARENT;
-	EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+	EXPECT_EQ(ew_clone3_refused(CLONE_AUTOREAP | CLONE_PARENT, 0, NULL), EINVAL);
 }
 
 TEST(autoreap_rejects_clone_thread)
 {
-	struct ew_clone_args args;
 	int pidfd = -1;
-	void *stack;
 
 	EW_NEED_F9();
-	stack = ew_thread_stack(1 << 16);
-	ASSERT_TRUE(stack != NULL);
-	memset(&args, 0, sizeof(args));
-	args.flags = EW_THREAD_FLAGS | CLONE_AUTOREAP;
-	args.exit_signal = 0;
-	args.stack = (uintptr_t)stack;
-	args.stack_size = 1 << 16;
-	EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
-	args.flags |= CLONE_PIDFD;
-	args.pidfd = (uintptr_t)&pidfd;
-	EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+	EXPECT_EQ(ew_clone3_refused(EW_THREAD_FLAGS | CLONE_AUTOREAP, 0, NULL), EINVAL);
+	EXPECT_EQ(ew_clone3_refused(EW_THREAD_FLAGS | AUTOREAP_FLAGS, 0, &pidfd), EINVAL);
 	EXPECT_EQ(pidfd, -1);
 }
 
@@ -554,7 +527,6 @@ TEST_TIMEOUT(autoreap_stop_seen_by_generic_wall_wait, 60)
  */
 TEST_TIMEOUT(autoreap_with_clone_wait_pidfd_both_apply, 60)
 {
-	struct ew_clone_args args;
 	int pidfd, go, st;
 	siginfo_t si;
 	pid_t pid;
@@ -562,11 +534,9 @@ TEST_TIMEOUT(autoreap_with_clone_wait_pidfd_both_apply, 60)
 	EW_NEED_F7();
 	EW_NEED_F9();
 	/* the autoreap rule still holds: exit_signal must be 0 */
-	memset(&args, 0, sizeof(args));
-	args.flags = AUTOREAP_FLAGS | CLONE_WAIT_PIDFD;
-	args.pidfd = (uintptr_t)&pidfd;
-	args.exit_signal = SIGCHLD;
-	EXPECT_ERRNO(ew_clone3_fn(&args, child_exit_at_once, NULL), EINVAL);
+	pidfd = -1;
+	EXPECT_EQ(ew_clone3_refused(AUTOREAP_FLAGS | CLONE_WAIT_PIDFD, SIGCHLD, &pidfd), EINVAL);
+	EXPECT_EQ(pidfd, -1);
 
 	pid = ew_spawn_blocked_flags(&pidfd, &go, 12, AUTOREAP_FLAGS | CLONE_WAIT_PIDFD, 0);
 	ASSERT_GT(pid, 0);
