@@ -743,35 +743,63 @@ TEST(autokill_flag_rules)
 	ASSERT_EQ(pidfd, -1);
 }
 
-TEST(autokill_basic)
-{
-	int pidfd = -1, go, obs = -1;
-	pid_t pid;
+/* What happens to the clone3() pidfd before it is closed. */
+enum autokill_case {
+	AUTOKILL_CLOSE,		/* nothing: closing it kills */
+	AUTOKILL_PIDFD_OPEN,	/* a pidfd_open() pidfd is opened and closed: no kill */
+	AUTOKILL_DUP,		/* dup()ed: the kill waits for the last close */
+	AUTOKILL_NO_NNP,	/* without CLONE_NNP, with CAP_SYS_ADMIN: no_new_privs unset */
+};
 
-	if (!has_autokill())
-		SKIP(return, "clone3() does not take CLONE_PIDFD_AUTOKILL");
-	pid = autokill_child(CLONE_NNP, &pidfd, &go, &obs);
-	ASSERT_GT(pid, 0);
-	ASSERT_GE(obs, 0);
-	ASSERT_EQ(poll_now(obs, QUIET_MS), 0);
-	close(pidfd);
-	expect_reaped(_metadata, obs, pid, SIGKILL);
-	close(go);
-	EXPECT_EQ(close(obs), 0);
+/* The NoNewPrivs field of /proc/<pid>/status, -1 if unreadable. */
+static int task_nnp(pid_t pid)
+{
+	char path[64], buf[4096], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "NoNewPrivs:");
+	return p ? atoi(p + strlen("NoNewPrivs:")) : -1;
 }
 
-TEST(autokill_pidfd_open_no_effect)
+static void autokill_release(struct __test_metadata *_metadata, enum autokill_case how)
 {
 	int pidfd = -1, go, obs = -1, other;
 	pid_t pid;
 
 	if (!has_autokill())
 		SKIP(return, "clone3() does not take CLONE_PIDFD_AUTOKILL");
-	pid = autokill_child(CLONE_NNP, &pidfd, &go, &obs);
+	if (how == AUTOKILL_NO_NNP && geteuid() != 0)
+		SKIP(return, "needs root for CAP_SYS_ADMIN");
+	pid = autokill_child(how == AUTOKILL_NO_NNP ? 0 : CLONE_NNP, &pidfd, &go, &obs);
 	ASSERT_GT(pid, 0);
-	other = sys_pidfd_open(pid, 0);
-	ASSERT_GE(other, 0);
-	close(other);
+	ASSERT_GE(obs, 0);
+	ASSERT_EQ(task_nnp(pid), how == AUTOKILL_NO_NNP ? 0 : 1);
+
+	switch (how) {
+	case AUTOKILL_PIDFD_OPEN:
+		other = sys_pidfd_open(pid, 0);
+		ASSERT_GE(other, 0);
+		close(other);
+		break;
+	case AUTOKILL_DUP:
+		other = dup(pidfd);
+		ASSERT_GE(other, 0);
+		close(pidfd);
+		pidfd = other;
+		break;
+	default:
+		break;
+	}
 	ASSERT_EQ(poll_now(obs, QUIET_MS), 0);
 	close(pidfd);
 	expect_reaped(_metadata, obs, pid, SIGKILL);
@@ -779,23 +807,25 @@ TEST(autokill_pidfd_open_no_effect)
 	EXPECT_EQ(close(obs), 0);
 }
 
+TEST(autokill_basic)
+{
+	autokill_release(_metadata, AUTOKILL_CLOSE);
+}
+
+TEST(autokill_pidfd_open_no_effect)
+{
+	autokill_release(_metadata, AUTOKILL_PIDFD_OPEN);
+}
+
 TEST(autokill_dup_keeps_alive)
 {
-	int pidfd = -1, go, obs = -1, copy;
-	pid_t pid;
+	autokill_release(_metadata, AUTOKILL_DUP);
+}
 
-	if (!has_autokill())
-		SKIP(return, "clone3() does not take CLONE_PIDFD_AUTOKILL");
-	pid = autokill_child(CLONE_NNP, &pidfd, &go, &obs);
-	ASSERT_GT(pid, 0);
-	copy = dup(pidfd);
-	ASSERT_GE(copy, 0);
-	close(pidfd);
-	ASSERT_EQ(poll_now(obs, QUIET_MS), 0);
-	close(copy);
-	expect_reaped(_metadata, obs, pid, SIGKILL);
-	close(go);
-	EXPECT_EQ(close(obs), 0);
+/* With CAP_SYS_ADMIN CLONE_NNP is not needed, and not implied. */
+TEST(autokill_without_nnp_with_cap)
+{
+	autokill_release(_metadata, AUTOKILL_NO_NNP);
 }
 
 /* The holder of the clone3() pidfd exits without closing it. */
@@ -888,38 +918,6 @@ TEST(autokill_requires_cap_sys_admin)
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(WEXITSTATUS(status), 0);
-}
-
-/* With CAP_SYS_ADMIN CLONE_NNP is not needed, and not implied. */
-TEST(autokill_without_nnp_with_cap)
-{
-	int pidfd = -1, go, obs = -1;
-	char path[64], buf[4096], *p;
-	pid_t pid;
-	int fd;
-	ssize_t n;
-
-	if (!has_autokill())
-		SKIP(return, "clone3() does not take CLONE_PIDFD_AUTOKILL");
-	if (geteuid() != 0)
-		SKIP(return, "needs root for CAP_SYS_ADMIN");
-	pid = autokill_child(0, &pidfd, &go, &obs);
-	ASSERT_GT(pid, 0);
-	ASSERT_GE(obs, 0);
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(fd, 0);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	ASSERT_GT(n, 0);
-	buf[n] = '\0';
-	p = strstr(buf, "NoNewPrivs:");
-	ASSERT_TRUE(!!p);
-	ASSERT_EQ(strtol(p + strlen("NoNewPrivs:"), NULL, 10), 0);
-	close(pidfd);
-	expect_reaped(_metadata, obs, pid, SIGKILL);
-	close(go);
-	EXPECT_EQ(close(obs), 0);
 }
 
 /* ---- PIDFD_INFO_SUPPORTED_MASK ---- */

@@ -568,6 +568,48 @@ static inline void ew_exec_self_helper(int rfd, int wfd, int code)
 	syscall(__NR_execve, "/proc/thread-self/exe", argv, envp);
 }
 
+/*
+ * A child by clone3(flags, exit_signal) that runs prep() (unless NULL),
+ * then execs the helper above, which exits with code once *go is written
+ * or closed.  Returns once the new image runs: its pid (*pidfd set with
+ * CLONE_PIDFD), or -1 if the child did not get there.
+ */
+static inline pid_t ew_spawn_exec_helper(uint64_t flags, int exit_signal, int *pidfd, int code,
+					 int (*prep)(void), int *go)
+{
+	int g[2], r[2];
+	pid_t pid;
+
+	if (pipe2(g, O_CLOEXEC))
+		return -1;
+	if (pipe2(r, O_CLOEXEC)) {
+		close(g[0]);
+		close(g[1]);
+		return -1;
+	}
+	pid = ew_clone3_fork(flags, pidfd, exit_signal);
+	if (pid == 0) {
+		close(g[1]);
+		close(r[0]);
+		if (prep && prep())
+			_exit(119);
+		fcntl(g[0], F_SETFD, 0);
+		fcntl(r[1], F_SETFD, 0);
+		ew_exec_self_helper(g[0], r[1], code);
+		_exit(120);
+	}
+	close(g[0]);
+	close(r[1]);
+	if (pid > 0 && ew_wait_byte(r[0]) != 1)
+		pid = -1;	/* the child is gone: reaped by the caller's checks */
+	close(r[0]);
+	if (pid < 0)
+		close(g[1]);
+	else
+		*go = g[1];
+	return pid;
+}
+
 /* ---- a two-thread child process: leader and one thread, scripted ---- */
 
 enum ew_act {

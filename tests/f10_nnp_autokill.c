@@ -309,35 +309,20 @@ TEST_TIMEOUT(autokill_fork_shares_the_pidfd_file, 60)
  */
 TEST_TIMEOUT(autokill_survives_exec_and_setuid, 60)
 {
-	int go[2], ready[2], pidfd, obs;
+	int go, pidfd, obs;
 	pid_t pid;
 
 	EW_NEED_F10_AUTOKILL();
 	if (geteuid() != 0)
 		SKIP("needs root for the child to change its uid");
-	ASSERT_OK(pipe2(go, O_CLOEXEC));
-	ASSERT_OK(pipe2(ready, O_CLOEXEC));
-	pid = ew_clone3_fork(AUTOKILL_FLAGS | CLONE_NNP, &pidfd, 0);
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		close(go[1]);
-		close(ready[0]);
-		if (ew_drop_to_nobody())
-			_exit(119);
-		fcntl(go[0], F_SETFD, 0);
-		fcntl(ready[1], F_SETFD, 0);
-		ew_exec_self_helper(go[0], ready[1], 52);
-		_exit(120);
-	}
-	close(go[0]);
-	close(ready[1]);
+	pid = ew_spawn_exec_helper(AUTOKILL_FLAGS | CLONE_NNP, 0, &pidfd, 52, ew_drop_to_nobody,
+				   &go);
+	ASSERT_GT(pid, 0);	/* the new image runs, as 65534 */
 	obs = ASSERT_OK(sys_pidfd_open(pid, 0));
-	ASSERT_EQ(ew_wait_byte(ready[0]), 1);	/* the new image runs, as 65534 */
 	expect_still_alive(obs, pid);
 	close(pidfd);
 	expect_killed(obs, pid);
-	close(go[1]);
-	close(ready[0]);
+	close(go);
 	close(obs);
 }
 

@@ -323,28 +323,14 @@ TEST_TIMEOUT(autoreap_not_inherited_by_children, 60)
 /* the property belongs to the process: an exec'd program is autoreaped too */
 TEST_TIMEOUT(autoreap_survives_exec, 60)
 {
-	int go[2], ready[2], pidfd;
+	int go, pidfd;
 	pid_t pid;
 
 	EW_NEED_F9();
-	ASSERT_OK(pipe2(go, O_CLOEXEC));
-	ASSERT_OK(pipe2(ready, O_CLOEXEC));
-	pid = ew_clone3_fork(AUTOREAP_FLAGS, &pidfd, 0);
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		close(go[1]);
-		close(ready[0]);
-		fcntl(go[0], F_SETFD, 0);
-		fcntl(ready[1], F_SETFD, 0);
-		ew_exec_self_helper(go[0], ready[1], 21);
-		_exit(120);
-	}
-	close(go[0]);
-	close(ready[1]);
-	ASSERT_EQ(ew_wait_byte(ready[0]), 1);	/* the new image runs */
-	close(go[1]);
+	pid = ew_spawn_exec_helper(AUTOREAP_FLAGS, 0, &pidfd, 21, NULL, &go);
+	ASSERT_GT(pid, 0);	/* the new image runs */
+	close(go);
 	expect_autoreaped(pidfd, pid, 21 << 8);
-	close(ready[0]);
 	close(pidfd);
 }
 
