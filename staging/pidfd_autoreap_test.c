@@ -964,33 +964,41 @@ static unsigned int count_not(const unsigned char *buf, size_t from, size_t to, 
 	return n;
 }
 
+/* GET_INFO of ourselves with a size-byte struct at the start of a 0xAA-filled buf. */
+static int self_info_sized(unsigned char *buf, size_t bufsz, unsigned int size, __u64 mask)
+{
+	int self = sys_pidfd_open(getpid(), 0), ret;
+
+	if (self < 0)
+		return -1;
+	memset(buf, 0xAA, bufsz);
+	ret = get_info_sized(self, buf, size, mask);
+	close(self);
+	return ret;
+}
+
 TEST(supported_mask_struct_sizes)
 {
 	unsigned char buf[128];
 	__u64 supported;
-	int self;
 
 	if (!info_bit_supported(PIDFD_INFO_SUPPORTED_MASK))
 		SKIP(return, "PIDFD_GET_INFO does not answer PIDFD_INFO_SUPPORTED_MASK");
-	self = sys_pidfd_open(getpid(), 0);
-	ASSERT_GE(self, 0);
 
 	/* Too small for supported_mask: nothing past the struct. */
-	memset(buf, 0xAA, sizeof(buf));
-	ASSERT_EQ(get_info_sized(self, buf, PIDFD_INFO_SIZE_VER1, PIDFD_INFO_SUPPORTED_MASK), 0);
+	ASSERT_EQ(self_info_sized(buf, sizeof(buf), PIDFD_INFO_SIZE_VER1,
+				  PIDFD_INFO_SUPPORTED_MASK), 0);
 	ASSERT_EQ(count_not(buf, PIDFD_INFO_SIZE_VER1, sizeof(buf), 0xAA), 0U);
-	memset(buf, 0xAA, sizeof(buf));
-	ASSERT_EQ(get_info_sized(self, buf, PIDFD_INFO_SIZE_VER0, PIDFD_INFO_SUPPORTED_MASK), 0);
+	ASSERT_EQ(self_info_sized(buf, sizeof(buf), PIDFD_INFO_SIZE_VER0,
+				  PIDFD_INFO_SUPPORTED_MASK), 0);
 	ASSERT_EQ(count_not(buf, PIDFD_INFO_SIZE_VER0, sizeof(buf), 0xAA), 0U);
 
 	/* Larger: the field, a zeroed tail, nothing past the struct. */
-	memset(buf, 0xAA, sizeof(buf));
-	ASSERT_EQ(get_info_sized(self, buf, 96, PIDFD_INFO_SUPPORTED_MASK), 0);
+	ASSERT_EQ(self_info_sized(buf, sizeof(buf), 96, PIDFD_INFO_SUPPORTED_MASK), 0);
 	memcpy(&supported, buf + 72, sizeof(supported));
 	ASSERT_EQ(supported & SERIES_INFO_BITS, SERIES_INFO_BITS);
 	ASSERT_EQ(count_not(buf, PIDFD_INFO_SIZE_VER2, 96, 0), 0U);
 	ASSERT_EQ(count_not(buf, 96, sizeof(buf), 0xAA), 0U);
-	EXPECT_EQ(close(self), 0);
 }
 
 /* ---- PIDFD_INFO_COREDUMP ---- */
@@ -1090,18 +1098,13 @@ TEST(coredump_mask_small_struct)
 {
 	unsigned char buf[128];
 	__u64 mask;
-	int self;
 
 	if (!info_bit_supported(PIDFD_INFO_COREDUMP))
 		SKIP(return, "PIDFD_GET_INFO does not answer PIDFD_INFO_COREDUMP");
-	self = sys_pidfd_open(getpid(), 0);
-	ASSERT_GE(self, 0);
-	memset(buf, 0xAA, sizeof(buf));
-	ASSERT_EQ(get_info_sized(self, buf, PIDFD_INFO_SIZE_VER0, PIDFD_INFO_COREDUMP), 0);
+	ASSERT_EQ(self_info_sized(buf, sizeof(buf), PIDFD_INFO_SIZE_VER0, PIDFD_INFO_COREDUMP), 0);
 	memcpy(&mask, buf, sizeof(mask));
 	ASSERT_TRUE(!!(mask & PIDFD_INFO_COREDUMP));
 	ASSERT_EQ(count_not(buf, PIDFD_INFO_SIZE_VER0, sizeof(buf), 0xAA), 0U);
-	EXPECT_EQ(close(self), 0);
 }
 
 TEST_HARNESS_MAIN

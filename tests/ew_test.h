@@ -300,6 +300,19 @@ static inline int ew_wait_byte(int fd)
 	return n > 0 ? 1 : (int)n;
 }
 
+/* two close-on-exec pipes, a go and a ready one: 0, or -1 with none left open */
+static inline int ew_pipe_pair(int g[2], int r[2])
+{
+	if (pipe2(g, O_CLOEXEC))
+		return -1;
+	if (pipe2(r, O_CLOEXEC)) {
+		close(g[0]);
+		close(g[1]);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * A child (clone3 with CLONE_PIDFD, exit_signal SIGCHLD) that runs prep()
  * (unless NULL; a nonzero return ends it with code 100), then waits until
@@ -311,13 +324,8 @@ static inline pid_t ew_spawn_ready(int *pidfd, int *go, int (*prep)(void))
 	int g[2], r[2];
 	pid_t pid;
 
-	if (pipe2(g, O_CLOEXEC))
+	if (ew_pipe_pair(g, r))
 		return -1;
-	if (pipe2(r, O_CLOEXEC)) {
-		close(g[0]);
-		close(g[1]);
-		return -1;
-	}
 	pid = ew_fork_pidfd(pidfd, 0, SIGCHLD);
 	if (pid == 0) {
 		close(g[1]);
@@ -580,13 +588,8 @@ static inline pid_t ew_spawn_exec_helper(uint64_t flags, int exit_signal, int *p
 	int g[2], r[2];
 	pid_t pid;
 
-	if (pipe2(g, O_CLOEXEC))
+	if (ew_pipe_pair(g, r))
 		return -1;
-	if (pipe2(r, O_CLOEXEC)) {
-		close(g[0]);
-		close(g[1]);
-		return -1;
-	}
 	pid = ew_clone3_fork(flags, pidfd, exit_signal);
 	if (pid == 0) {
 		close(g[1]);
