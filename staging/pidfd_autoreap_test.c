@@ -346,6 +346,24 @@ static void expect_reaped(struct __test_metadata *_metadata, int pidfd, pid_t pi
 	expect_no_child(_metadata, pid);
 }
 
+/*
+ * An autoreap child (with these extra flags) that exits with fn()'s
+ * return value: that value must come back through its pidfd.
+ */
+static void autoreap_run(struct __test_metadata *_metadata, __u64 extra, int (*fn)(void),
+			 int code)
+{
+	int pidfd = -1;
+	pid_t pid;
+
+	pid = clone3_child(CLONE_PIDFD | CLONE_AUTOREAP | extra, &pidfd, 0);
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(fn());
+	expect_reaped(_metadata, pidfd, pid, code << 8);
+	EXPECT_EQ(close(pidfd), 0);
+}
+
 /* ---- CLONE_AUTOREAP ---- */
 
 TEST(autoreap_basic)
@@ -445,61 +463,52 @@ TEST(autoreap_flag_rules)
 
 /*
  * An autoreap process may not clone(CLONE_PARENT): its sibling would be
- * our child with exit_signal 0 but not autoreaped.  Exit code 0: EINVAL.
+ * our child with exit_signal 0 but not autoreaped.  0: EINVAL.
  */
-TEST(autoreap_process_rejects_clone_parent)
+static int try_clone_parent(void)
 {
-	int pidfd = -1;
-	pid_t pid;
+	pid_t sibling = clone3_child(CLONE_PARENT, NULL, 0);
 
-	if (!has_autoreap())
-		SKIP(return, "clone3() does not take CLONE_AUTOREAP");
-	pid = clone3_child(CLONE_PIDFD | CLONE_AUTOREAP, &pidfd, 0);
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		pid_t sibling = clone3_child(CLONE_PARENT, NULL, 0);
-
-		if (sibling == 0)
-			_exit(EXIT_SUCCESS);
-		if (sibling > 0)
-			_exit(1);
-		_exit(errno == EINVAL ? 0 : 2);
-	}
-	ASSERT_TRUE(!!(wait_reaped(pidfd) & POLLHUP));
-	ASSERT_EQ(exit_info(pidfd), 0);
-	/* If the kernel let it through, the sibling is ours: clean it up. */
-	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
-		;
-	EXPECT_EQ(close(pidfd), 0);
+	if (sibling == 0)
+		_exit(EXIT_SUCCESS);
+	if (sibling > 0)
+		return 1;
+	return errno == EINVAL ? 0 : 2;
 }
 
-/* Not inherited: the autoreap child waits for its own children as usual. */
-TEST(autoreap_no_inherit)
+TEST(autoreap_process_rejects_clone_parent)
 {
-	int pidfd = -1;
-	pid_t pid;
-
 	if (!has_autoreap())
 		SKIP(return, "clone3() does not take CLONE_AUTOREAP");
-	pid = clone3_child(CLONE_PIDFD | CLONE_AUTOREAP, &pidfd, 0);
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		siginfo_t si = {};
-		int status;
-		pid_t gc = fork();
+	autoreap_run(_metadata, 0, try_clone_parent, 0);
+	/* If the kernel let it through, the sibling is ours: reap it. */
+	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
+		;
+}
 
-		if (gc < 0)
-			_exit(10);
-		if (gc == 0)
-			_exit(77);
-		if (waitid(P_PID, gc, &si, WEXITED | WNOWAIT) || task_state(gc) != 'Z')
-			_exit(11);
-		if (waitpid(gc, &status, 0) != gc || status != 77 << 8)
-			_exit(12);
-		_exit(EXIT_SUCCESS);
-	}
-	expect_reaped(_metadata, pidfd, pid, 0);
-	EXPECT_EQ(close(pidfd), 0);
+/* Not inherited: the autoreap child's own child is an ordinary zombie. 0: it was. */
+static int wait_own_child(void)
+{
+	siginfo_t si = {};
+	int status;
+	pid_t gc = fork();
+
+	if (gc < 0)
+		return 10;
+	if (gc == 0)
+		_exit(77);
+	if (waitid(P_PID, gc, &si, WEXITED | WNOWAIT) || task_state(gc) != 'Z')
+		return 11;
+	if (waitpid(gc, &status, 0) != gc || status != 77 << 8)
+		return 12;
+	return 0;
+}
+
+TEST(autoreap_no_inherit)
+{
+	if (!has_autoreap())
+		SKIP(return, "clone3() does not take CLONE_AUTOREAP");
+	autoreap_run(_metadata, 0, wait_own_child, 0);
 }
 
 /*
@@ -666,13 +675,8 @@ TEST(nnp_sets_no_new_privs)
 	/* ... and an autoreap one. */
 	if (!has_autoreap())
 		return;
-	pid = clone3_child(CLONE_PIDFD | CLONE_AUTOREAP | CLONE_NNP, &pidfd, 0);
-	ASSERT_GE(pid, 0);
-	if (pid == 0)
-		_exit(child_nnp());
-	expect_reaped(_metadata, pidfd, pid, 1 << 8);
+	autoreap_run(_metadata, CLONE_NNP, child_nnp, 1);
 	ASSERT_EQ(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
-	EXPECT_EQ(close(pidfd), 0);
 }
 
 TEST(nnp_rejects_thread)
@@ -684,19 +688,11 @@ TEST(nnp_rejects_thread)
 
 TEST(autoreap_no_new_privs_unset)
 {
-	int pidfd = -1;
-	pid_t pid;
-
 	if (!has_autoreap())
 		SKIP(return, "clone3() does not take CLONE_AUTOREAP");
 	if (!has_nnp())
 		SKIP(return, "clone3() does not take CLONE_NNP");
-	pid = clone3_child(CLONE_PIDFD | CLONE_AUTOREAP, &pidfd, 0);
-	ASSERT_GE(pid, 0);
-	if (pid == 0)
-		_exit(child_nnp());
-	expect_reaped(_metadata, pidfd, pid, 0);
-	EXPECT_EQ(close(pidfd), 0);
+	autoreap_run(_metadata, 0, child_nnp, 0);
 }
 
 /* ---- CLONE_PIDFD_AUTOKILL ---- */
