@@ -98,6 +98,40 @@ _Static_assert(sizeof(struct ew_pidfd_info) == 64, "struct pidfd_info is 64 byte
 #define EW_PIDFD_INFO_EXIT (1ULL << 3)
 _Static_assert(EW_PIDFD_GET_INFO == 0xC040FF0B, "PIDFD_GET_INFO encoding");
 
+/*
+ * F11: struct pidfd_info grew past 64 bytes: __u32 coredump_mask at 64
+ * (6.16, VER1 72), __u32 coredump_signal at 68 and __u64 supported_mask at
+ * 72 (6.19, VER2 80).  ew_pidfd_info stays the 64-byte VER0 struct (the
+ * tests of F4/F5 and the harness use that size); the 80-byte one embeds it.
+ */
+#define EW_PIDFD_INFO_SIZE_VER0 64
+#define EW_PIDFD_INFO_SIZE_VER1 72
+#define EW_PIDFD_INFO_SIZE_VER2 80
+struct ew_pidfd_info2 {
+	struct ew_pidfd_info v0;
+	uint32_t coredump_mask;
+	uint32_t coredump_signal;
+	uint64_t supported_mask;
+};
+_Static_assert(sizeof(struct ew_pidfd_info2) == EW_PIDFD_INFO_SIZE_VER2, "struct pidfd_info VER2 is 80 bytes");
+_Static_assert(__builtin_offsetof(struct ew_pidfd_info2, coredump_mask) == 64, "coredump_mask at 64");
+_Static_assert(__builtin_offsetof(struct ew_pidfd_info2, supported_mask) == 72, "supported_mask at 72");
+#define EW_PIDFD_GET_INFO2 _IOWR(EW_PIDFS_IOCTL_MAGIC, 11, struct ew_pidfd_info2)
+_Static_assert(EW_PIDFD_GET_INFO2 == 0xC050FF0B, "PIDFD_GET_INFO encoding, 80 bytes");
+#define EW_PIDFD_INFO_COREDUMP (1ULL << 4)		/* 6.16 */
+#define EW_PIDFD_INFO_SUPPORTED_MASK (1ULL << 5)	/* 6.19 */
+#define EW_PIDFD_INFO_COREDUMP_SIGNAL (1ULL << 6)	/* 6.19, not in the 6.1 series */
+#define EW_PIDFD_INFO_COREDUMP_CODE (1ULL << 7)		/* 7.1, not in the 6.1 series */
+/* what the 6.1 series supports, and every kernel with SUPPORTED_MASK must name */
+#define EW_PIDFD_INFO_F11_BASE (EW_PIDFD_INFO_PID | EW_PIDFD_INFO_CREDS | EW_PIDFD_INFO_CGROUPID | \
+				EW_PIDFD_INFO_EXIT | EW_PIDFD_INFO_COREDUMP | \
+				EW_PIDFD_INFO_SUPPORTED_MASK)
+/* coredump_mask */
+#define EW_PIDFD_COREDUMPED (1U << 0)
+#define EW_PIDFD_COREDUMP_SKIP (1U << 1)
+#define EW_PIDFD_COREDUMP_USER (1U << 2)
+#define EW_PIDFD_COREDUMP_ROOT (1U << 3)
+
 /* clone3 */
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
@@ -113,6 +147,18 @@ _Static_assert(EW_PIDFD_GET_INFO == 0xC040FF0B, "PIDFD_GET_INFO encoding");
 #endif
 /* F7, never merged upstream: bit 40 (bits up to 36 are taken upstream) */
 #define CLONE_WAIT_PIDFD 0x10000000000ULL
+/* F9, F10: upstream 7.1 */
+#ifndef CLONE_AUTOREAP
+#define CLONE_AUTOREAP (1ULL << 34)
+#endif
+#ifndef CLONE_NNP
+#define CLONE_NNP (1ULL << 35)
+#endif
+#ifndef CLONE_PIDFD_AUTOKILL
+#define CLONE_PIDFD_AUTOKILL (1ULL << 36)
+#endif
+_Static_assert(CLONE_AUTOREAP == 0x400000000ULL && CLONE_NNP == 0x800000000ULL &&
+	       CLONE_PIDFD_AUTOKILL == 0x1000000000ULL, "upstream 7.1 clone3 flag values");
 
 struct ew_clone_args {
 	uint64_t flags;
@@ -159,18 +205,27 @@ static inline int sys_waitid(int which, pid_t id, siginfo_t *info, int options)
 }
 
 /*
+ * fork() through clone3 with exactly these flags; with CLONE_PIDFD the
+ * pidfd goes to *pidfd (which may be NULL otherwise).  Returns like fork().
+ */
+static inline pid_t ew_clone3_fork(uint64_t flags, int *pidfd, int exit_signal)
+{
+	struct ew_clone_args args;
+
+	memset(&args, 0, sizeof(args));
+	args.flags = flags;
+	args.pidfd = (uint64_t)(uintptr_t)pidfd;
+	args.exit_signal = exit_signal;
+	return sys_clone3(&args, sizeof(args));
+}
+
+/*
  * fork() that also returns a pidfd (CLONE_PIDFD through clone3), with extra
  * clone flags.  Returns like fork(); *pidfd is set in the parent.
  */
 static inline pid_t ew_fork_pidfd(int *pidfd, uint64_t extra_flags, int exit_signal)
 {
-	struct ew_clone_args args;
-
-	memset(&args, 0, sizeof(args));
-	args.flags = CLONE_PIDFD | extra_flags;
-	args.pidfd = (uint64_t)(uintptr_t)pidfd;
-	args.exit_signal = exit_signal;
-	return sys_clone3(&args, sizeof(args));
+	return ew_clone3_fork(CLONE_PIDFD | extra_flags, pidfd, exit_signal);
 }
 
 static inline int ew_pidfd_get_info(int pidfd, struct ew_pidfd_info *info, uint64_t mask)
@@ -178,6 +233,24 @@ static inline int ew_pidfd_get_info(int pidfd, struct ew_pidfd_info *info, uint6
 	memset(info, 0, sizeof(*info));
 	info->mask = mask;
 	return ioctl(pidfd, EW_PIDFD_GET_INFO, info);
+}
+
+/*
+ * PIDFD_GET_INFO with a struct of "size" bytes at buf (the command encodes
+ * the size): only the mask is set, the rest of buf is the caller's (a canary).
+ */
+static inline int ew_pidfd_get_info_sized(int pidfd, void *buf, unsigned int size, uint64_t mask)
+{
+	memcpy(buf, &mask, sizeof(mask));
+	return ioctl(pidfd, EW_PIDFD_GET_INFO_SIZE(size), buf);
+}
+
+/* the 80-byte (VER2) struct, zeroed */
+static inline int ew_pidfd_get_info2(int pidfd, struct ew_pidfd_info2 *info, uint64_t mask)
+{
+	memset(info, 0, sizeof(*info));
+	info->v0.mask = mask;
+	return ioctl(pidfd, EW_PIDFD_GET_INFO2, info);
 }
 
 /* ---- feature probes: 1 = present, 0 = absent; *why says what was seen ---- */
@@ -278,6 +351,72 @@ static inline int ew_has_clone_wait_pidfd(void)
 	waitpid(pid, NULL, __WALL);
 	close(pidfd);
 	return 1;
+}
+
+/*
+ * F9/F10: does clone3 take these flags?  Kernels without them say EINVAL.
+ * The probe child exits at once; it is waited for (reaped, or for an
+ * autoreaped one, seen gone through its pidfd) so that no probe child is
+ * left when the test starts.  flags must contain CLONE_PIDFD.
+ */
+static inline int ew_probe_clone3_flags(uint64_t flags, int exit_signal)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	int pidfd = -1, i;
+	pid_t pid;
+
+	pid = ew_clone3_fork(flags, &pidfd, exit_signal);
+	if (pid < 0)
+		return 0;
+	if (pid == 0)
+		_exit(0);
+	if (!(flags & CLONE_AUTOREAP))
+		waitpid(pid, NULL, __WALL);
+	pfd.fd = pidfd;
+	for (i = 0; i < 100 && !(pfd.revents & POLLHUP); i++)
+		if (poll(&pfd, 1, 100) < 0)
+			break;
+	close(pidfd);
+	return 1;
+}
+
+static inline int ew_has_clone_autoreap(void)
+{
+	return ew_probe_clone3_flags(CLONE_PIDFD | CLONE_AUTOREAP, 0);
+}
+
+static inline int ew_has_clone_nnp(void)
+{
+	return ew_probe_clone3_flags(CLONE_PIDFD | CLONE_NNP, 0);
+}
+
+static inline int ew_has_clone_autokill(void)
+{
+	return ew_probe_clone3_flags(CLONE_PIDFD | CLONE_AUTOREAP | CLONE_NNP |
+				     CLONE_PIDFD_AUTOKILL, 0);
+}
+
+/* F11: PIDFD_GET_INFO on ourselves answers the bit (80-byte struct) */
+static inline int ew_has_pidfd_info_bit(uint64_t bit)
+{
+	struct ew_pidfd_info2 info;
+	int fd = sys_pidfd_open(getpid(), 0), ret;
+
+	if (fd < 0)
+		return 0;
+	ret = ew_pidfd_get_info2(fd, &info, bit);
+	close(fd);
+	return ret == 0 && (info.v0.mask & bit);
+}
+
+static inline int ew_has_pidfd_info_coredump(void)
+{
+	return ew_has_pidfd_info_bit(EW_PIDFD_INFO_COREDUMP);
+}
+
+static inline int ew_has_pidfd_info_supported_mask(void)
+{
+	return ew_has_pidfd_info_bit(EW_PIDFD_INFO_SUPPORTED_MASK);
 }
 
 #endif /* EXITWATCH_PIDFD_UAPI_H */

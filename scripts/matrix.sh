@@ -9,12 +9,14 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 B="$TOP/build"
 declare -A DIRS=([base]="$B/base/vm/out" [patched]="$B/patched/vm/out" [host]="$B/host/out")
 COLS=(base patched host)
-ROWS=(f0 selftest f1 f2 f3 f4 f5 f6 f7 f8 stress)
+ROWS=(f0 selftest f1 f2 f3 f4 f5 f6 f7 f9 f10 f11c f11s f8 stress)
 declare -A TITLE=([f0]="existing pidfd (open, poll IN, waitid P_PIDFD, send_signal, clone3, eBPF wake)"
 	[selftest]="6.1 tools/testing/selftests/pidfd"
 	[f1]="F1 poll states (IN at exit, IN\\|HUP at reap)" [f2]="F2 PIDFD_THREAD"
 	[f3]="F3 leader/exec polling" [f4]="F4 PIDFD_GET_INFO" [f5]="F5 PIDFD_INFO_EXIT"
 	[f6]="F6 PIDFD_SELF_*" [f7]="F7 CLONE_WAIT_PIDFD"
+	[f9]="F9 CLONE_AUTOREAP" [f10]="F10 CLONE_NNP, CLONE_PIDFD_AUTOKILL"
+	[f11c]="F11 PIDFD_INFO_COREDUMP" [f11s]="F11 PIDFD_INFO_SUPPORTED_MASK"
 	[f8]="bad input to every pidfd call (old calls everywhere; F2-F7 cases skip where absent)"
 	[stress]="fork-storm stress: burst, churn (fault injection: debug guest only)")
 expect() { # row col -> pass|skip|-
@@ -26,6 +28,13 @@ expect() { # row col -> pass|skip|-
 	selftest:*) echo pass ;;
 	f7:patched) echo pass ;;
 	f7:*) echo skip ;;
+	# 7.1 and 6.19 features: only the patched guest has them (host 6.18 lacks them)
+	f9:patched | f10:patched | f11s:patched) echo pass ;;
+	f9:* | f10:* | f11s:*) echo skip ;;
+	# F11 is split in two rows so that no cell mixes passes and skips: the
+	# host (6.18, the reference) has COREDUMP but not SUPPORTED_MASK
+	f11c:base) echo skip ;;
+	f11c:*) echo pass ;;
 	*:base) echo skip ;;
 	*) echo pass ;;
 	esac
@@ -37,6 +46,9 @@ cell() { # row col -> text; sets $verdict
 	shopt -s nullglob
 	case $1 in
 	selftest) files=("$dir"/selftest_*.tap) ;;
+	# F11's two files, one row each (tests/f11_coredump.c, f11_supported_mask.c)
+	f11c) files=("$dir"/f11_coredump*.tap) ;;
+	f11s) files=("$dir"/f11_supported_mask*.tap) ;;
 	*) files=("$dir"/"$1"_*.tap) ;;
 	esac
 	shopt -u nullglob

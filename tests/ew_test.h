@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ew_test.h - helpers shared by the F1-F7 KTAP tests (tests/f[1-7]_*.c).
+ * ew_test.h - helpers shared by the KTAP tests (tests/f*_*.c).
  * Include after ktap.h and pidfd_uapi.h.  Everything here is static inline
  * or static; each test binary is one translation unit.
  *
@@ -204,21 +204,25 @@ static inline void ew_close_all_but(int keep)
 }
 
 /*
- * A child (through clone3 with CLONE_PIDFD) that exits with "code" once
- * *go_fd is written to or closed.  Returns its pid; *pidfd is set.
+ * A child (through clone3 with these flags and exit_signal) that exits
+ * with "code" once *go_fd is written to or closed.  Returns its pid, or
+ * -1 with errno; with CLONE_PIDFD, *pidfd is set.
  */
-static inline pid_t ew_spawn_blocked(int *pidfd, int *go_fd, int code)
+static inline pid_t ew_spawn_blocked_flags(int *pidfd, int *go_fd, int code, uint64_t flags,
+					   int exit_signal)
 {
-	int p[2];
+	int p[2], err;
 	pid_t pid;
 	char c;
 
 	if (pipe2(p, O_CLOEXEC))
 		return -1;
-	pid = ew_fork_pidfd(pidfd, 0, SIGCHLD);
+	pid = ew_clone3_fork(flags, pidfd, exit_signal);
 	if (pid < 0) {
+		err = errno;
 		close(p[0]);
 		close(p[1]);
+		errno = err;
 		return -1;
 	}
 	if (pid == 0) {
@@ -231,6 +235,49 @@ static inline pid_t ew_spawn_blocked(int *pidfd, int *go_fd, int code)
 	*go_fd = p[1];
 	return pid;
 }
+
+/*
+ * A child (through clone3 with CLONE_PIDFD) that exits with "code" once
+ * *go_fd is written to or closed.  Returns its pid; *pidfd is set.
+ */
+static inline pid_t ew_spawn_blocked(int *pidfd, int *go_fd, int code)
+{
+	return ew_spawn_blocked_flags(pidfd, go_fd, code, CLONE_PIDFD, SIGCHLD);
+}
+
+/*
+ * poll() fd until one of the bits of "want" shows (POLLHUP: a pidfd whose
+ * task is reaped), at most timeout_ms in all; the last revents (0: timed out).
+ */
+static inline short ew_poll_until(int fd, short want, int timeout_ms)
+{
+	struct timespec t0, t;
+	short rev = 0;
+	int left = timeout_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (left >= 0) {
+		rev = ew_poll(fd, POLLIN, left);
+		if (rev <= 0 || (rev & want))
+			return rev;
+		usleep(200);	/* IN without HUP yet: the reap is under way */
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = timeout_ms - (int)((t.tv_sec - t0.tv_sec) * 1000 +
+					  (t.tv_nsec - t0.tv_nsec) / 1000000);
+	}
+	return rev;
+}
+
+/* GET_INFO(EXIT) must report status, the wait(2) status word */
+static inline void ew_expect_exit_info(int pidfd, int status)
+{
+	struct ew_pidfd_info info;
+
+	ASSERT_OK(ew_pidfd_get_info(pidfd, &info, EW_PIDFD_INFO_EXIT));
+	ASSERT_TRUE(info.mask & EW_PIDFD_INFO_EXIT);
+	EXPECT_EQ(info.exit_code, status);
+}
+
 
 /* write one byte; ignore the result (the reader may be gone) */
 static inline void ew_poke(int fd)
@@ -251,6 +298,57 @@ static inline int ew_wait_byte(int fd)
 		n = read(fd, &c, 1);
 	while (n < 0 && errno == EINTR);
 	return n > 0 ? 1 : (int)n;
+}
+
+/* two close-on-exec pipes, a go and a ready one: 0, or -1 with none left open */
+static inline int ew_pipe_pair(int g[2], int r[2])
+{
+	if (pipe2(g, O_CLOEXEC))
+		return -1;
+	if (pipe2(r, O_CLOEXEC)) {
+		close(g[0]);
+		close(g[1]);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A child (clone3 with CLONE_PIDFD, exit_signal SIGCHLD) that runs prep()
+ * (unless NULL; a nonzero return ends it with code 100), then waits until
+ * *go is written or closed and exits 0.  Returns once prep() has run: the
+ * pid, or -1 (the child is then gone or never was).
+ */
+static inline pid_t ew_spawn_ready(int *pidfd, int *go, int (*prep)(void))
+{
+	int g[2], r[2];
+	pid_t pid;
+
+	if (ew_pipe_pair(g, r))
+		return -1;
+	pid = ew_fork_pidfd(pidfd, 0, SIGCHLD);
+	if (pid == 0) {
+		close(g[1]);
+		close(r[0]);
+		if (prep && prep())
+			_exit(100);
+		ew_poke(r[1]);
+		ew_wait_byte(g[0]);
+		_exit(0);
+	}
+	close(g[0]);
+	close(r[1]);
+	if (pid > 0 && ew_wait_byte(r[0]) != 1) {
+		waitpid(pid, NULL, 0);
+		close(*pidfd);
+		pid = -1;
+	}
+	close(r[0]);
+	if (pid < 0)
+		close(g[1]);
+	else
+		*go = g[1];
+	return pid;
 }
 
 /*
@@ -305,6 +403,40 @@ static inline void *ew_thread_stack(size_t size)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 
 	return s == MAP_FAILED ? NULL : s;
+}
+
+static int ew_fn_exit0(void *arg)
+{
+	return 0;
+}
+
+/*
+ * A clone3 call that should be refused: clone3(flags, exit_signal) (with
+ * CLONE_THREAD: a thread on its own stack; with CLONE_PIDFD: the pidfd
+ * into *pidfd, which the caller sets to -1 first).  Returns the errno, or
+ * 0 when a task was made after all: it exits at once and, unless the
+ * kernel reaps it (a thread, CLONE_AUTOREAP), is reaped here; its pidfd
+ * stays in *pidfd for the caller to see and close.
+ */
+static inline int ew_clone3_refused(uint64_t flags, int exit_signal, int *pidfd)
+{
+	struct ew_clone_args args;
+	long ret;
+
+	memset(&args, 0, sizeof(args));
+	args.flags = flags;
+	args.pidfd = (uint64_t)(uintptr_t)pidfd;
+	args.exit_signal = exit_signal;
+	if (flags & CLONE_THREAD) {
+		args.stack = (uintptr_t)ew_thread_stack(1 << 16);
+		args.stack_size = 1 << 16;
+	}
+	ret = ew_clone3_fn(&args, ew_fn_exit0, NULL);
+	if (ret < 0)
+		return errno;
+	if (!(flags & (CLONE_THREAD | CLONE_AUTOREAP)))
+		waitpid(ret, NULL, __WALL);
+	return 0;
 }
 
 /* ---- a thread blocked in epoll_wait ---- */
@@ -444,6 +576,43 @@ static inline void ew_exec_self_helper(int rfd, int wfd, int code)
 	syscall(__NR_execve, "/proc/thread-self/exe", argv, envp);
 }
 
+/*
+ * A child by clone3(flags, exit_signal) that runs prep() (unless NULL),
+ * then execs the helper above, which exits with code once *go is written
+ * or closed.  Returns once the new image runs: its pid (*pidfd set with
+ * CLONE_PIDFD), or -1 if the child did not get there.
+ */
+static inline pid_t ew_spawn_exec_helper(uint64_t flags, int exit_signal, int *pidfd, int code,
+					 int (*prep)(void), int *go)
+{
+	int g[2], r[2];
+	pid_t pid;
+
+	if (ew_pipe_pair(g, r))
+		return -1;
+	pid = ew_clone3_fork(flags, pidfd, exit_signal);
+	if (pid == 0) {
+		close(g[1]);
+		close(r[0]);
+		if (prep && prep())
+			_exit(119);
+		fcntl(g[0], F_SETFD, 0);
+		fcntl(r[1], F_SETFD, 0);
+		ew_exec_self_helper(g[0], r[1], code);
+		_exit(120);
+	}
+	close(g[0]);
+	close(r[1]);
+	if (pid > 0 && ew_wait_byte(r[0]) != 1)
+		pid = -1;	/* the child is gone: reaped by the caller's checks */
+	close(r[0]);
+	if (pid < 0)
+		close(g[1]);
+	else
+		*go = g[1];
+	return pid;
+}
+
 /* ---- a two-thread child process: leader and one thread, scripted ---- */
 
 enum ew_act {
@@ -503,8 +672,9 @@ static void *ew_job_thread(void *arg)
  * each of the two waits for its go byte, then does its act.  Returns 0,
  * or -1 with errno.
  */
-static inline int ew_group_spawn_flags(struct ew_group *g, uint64_t clone_flags, int leader_act,
-				       int leader_code, int thread_act, int thread_code)
+static inline int ew_group_spawn_sig(struct ew_group *g, uint64_t clone_flags, int exit_signal,
+				     int leader_act, int leader_code, int thread_act,
+				     int thread_code)
 {
 	int lgo[2], tgo[2], xgo[2], xrdy[2], tidp[2];
 	pid_t pid;
@@ -512,7 +682,7 @@ static inline int ew_group_spawn_flags(struct ew_group *g, uint64_t clone_flags,
 	if (pipe2(lgo, O_CLOEXEC) || pipe2(tgo, O_CLOEXEC) || pipe2(xgo, O_CLOEXEC) ||
 	    pipe2(xrdy, O_CLOEXEC) || pipe2(tidp, O_CLOEXEC))
 		return -1;
-	pid = ew_fork_pidfd(&g->pidfd, clone_flags, SIGCHLD);
+	pid = ew_fork_pidfd(&g->pidfd, clone_flags, exit_signal);
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
@@ -548,6 +718,13 @@ static inline int ew_group_spawn_flags(struct ew_group *g, uint64_t clone_flags,
 	return g->tid > 0 ? 0 : -1;
 }
 
+static inline int ew_group_spawn_flags(struct ew_group *g, uint64_t clone_flags, int leader_act,
+				       int leader_code, int thread_act, int thread_code)
+{
+	return ew_group_spawn_sig(g, clone_flags, SIGCHLD, leader_act, leader_code, thread_act,
+				  thread_code);
+}
+
 static inline int ew_group_spawn(struct ew_group *g, int leader_act, int leader_code,
 				 int thread_act, int thread_code)
 {
@@ -567,6 +744,108 @@ static inline void ew_group_end(struct ew_group *g)
 	close(g->exec_go);
 	close(g->exec_ready);
 	g->pidfd = -1;
+}
+
+/* ---- a child whose parent is another process (reparenting, holders) ---- */
+
+struct ew_orphan {
+	pid_t mid;		/* the middle process, our child */
+	pid_t pid;		/* its child, made with clone3 */
+	int release;		/* close it: the middle process exits */
+};
+
+/*
+ * Fork a middle process that creates a child with clone3(flags,
+ * exit_signal) (with CLONE_PIDFD in flags, the pidfd stays open in the
+ * middle process and is never closed by hand), then waits until
+ * o->release is closed and exits 0, orphaning the child (a subreaper
+ * test process gets it).  The child exits with code once go_rfd, a pipe
+ * the caller keeps the write end of, is written to or closed.  Returns 0,
+ * or -1 (o->pid -1 if the middle process' clone3 failed; then o->mid has
+ * exited with the errno as its code).
+ */
+static inline int ew_orphan_spawn(struct ew_orphan *o, uint64_t flags, int exit_signal,
+				  int go_rfd, int code)
+{
+	int rel[2], info[2];
+
+	o->pid = -1;
+	if (pipe2(rel, O_CLOEXEC) || pipe2(info, O_CLOEXEC))
+		return -1;
+	o->mid = fork();
+	if (o->mid < 0)
+		return -1;
+	if (o->mid == 0) {
+		int pidfd = -1, err;
+		pid_t c;
+
+		close(rel[1]);
+		close(info[0]);
+		c = ew_clone3_fork(flags, &pidfd, exit_signal);
+		err = errno;
+		if (c == 0) {
+			ew_close_all_but(go_rfd);
+			ew_wait_byte(go_rfd);
+			_exit(code);
+		}
+		if (write(info[1], &c, sizeof(c)) != sizeof(c) || c < 0)
+			_exit(c < 0 ? err : 120);
+		ew_wait_byte(rel[0]);
+		_exit(0);
+	}
+	close(rel[0]);
+	close(info[1]);
+	o->release = rel[1];
+	if (read(info[0], &o->pid, sizeof(o->pid)) != sizeof(o->pid))
+		o->pid = -1;
+	close(info[0]);
+	return o->pid > 0 ? 0 : -1;
+}
+
+/* let the middle process exit and reap it: its wait status */
+static inline int ew_orphan_release(struct ew_orphan *o)
+{
+	int st = -1;
+
+	close(o->release);
+	if (waitpid(o->mid, &st, 0) != o->mid)
+		return -1;
+	return st;
+}
+
+/*
+ * pid, a child of ours, is gone for good: no wait form finds it (not even
+ * a zombie) and /proc has no entry.  For tests with no other child.
+ */
+static inline void ew_expect_childless(pid_t pid)
+{
+	siginfo_t si;
+	int st;
+
+	EXPECT_ERRNO(waitpid(pid, &st, WNOHANG), ECHILD);
+	EXPECT_ERRNO(waitpid(pid, &st, WNOHANG | __WALL), ECHILD);
+	EXPECT_ERRNO(waitid(P_ALL, 0, &si, WEXITED | WNOHANG | __WALL), ECHILD);
+	EXPECT_ERRNO(waitid(P_ALL, 0, &si, WEXITED | WNOHANG | __WALL | WNOWAIT), ECHILD);
+	EXPECT_EQ(ew_task_state(pid), 0);
+}
+
+/* the no_new_privs flag of a task from /proc/<pid>/status, -1 if unreadable */
+static inline int ew_task_nnp(pid_t pid)
+{
+	unsigned long long v;
+
+	return ew_status_nums(pid, "NoNewPrivs", &v, 1) == 1 ? (int)v : -1;
+}
+
+/* how many bytes of buf[from, to) are not val (a canary check) */
+static inline unsigned int ew_bytes_not(const void *buf, size_t from, size_t to, unsigned char val)
+{
+	const unsigned char *b = buf;
+	unsigned int n = 0;
+
+	for (; from < to; from++)
+		n += b[from] != val;
+	return n;
 }
 
 /* ---- cgroup2 ---- */
@@ -662,6 +941,11 @@ static inline int ew_ignore_gates(void)
 #define EW_NEED_F5() EW_NEED(ew_has_pidfd_info_exit, "kernel lacks F5: no PIDFD_INFO_EXIT after reap (6.15)")
 #define EW_NEED_F6() EW_NEED(ew_has_pidfd_self, "kernel lacks F6: PIDFD_SELF_* sentinels rejected (6.15/6.17 values)")
 #define EW_NEED_F7() EW_NEED(ew_has_clone_wait_pidfd, "kernel lacks CLONE_WAIT_PIDFD (F7, never merged upstream)")
+#define EW_NEED_F9() EW_NEED(ew_has_clone_autoreap, "kernel lacks F9: clone3 rejects CLONE_AUTOREAP (7.1)")
+#define EW_NEED_F10_NNP() EW_NEED(ew_has_clone_nnp, "kernel lacks F10: clone3 rejects CLONE_NNP (7.1)")
+#define EW_NEED_F10_AUTOKILL() EW_NEED(ew_has_clone_autokill, "kernel lacks F10: clone3 rejects CLONE_PIDFD_AUTOKILL (7.1)")
+#define EW_NEED_F11_COREDUMP() EW_NEED(ew_has_pidfd_info_coredump, "kernel lacks F11: PIDFD_GET_INFO does not answer PIDFD_INFO_COREDUMP (6.16)")
+#define EW_NEED_F11_SUPPORTED_MASK() EW_NEED(ew_has_pidfd_info_supported_mask, "kernel lacks F11: PIDFD_GET_INFO does not answer PIDFD_INFO_SUPPORTED_MASK (6.19)")
 
 /* this process becomes uid and gid 65534 with no groups (and so no
  * capabilities): 0, or -1 with errno */

@@ -47,42 +47,32 @@ static void expect_info_matches_status(pid_t pid, const struct ew_pidfd_info *in
 }
 
 /*
- * A child with every id distinct where the kernel allows it (an
- * unprivileged fsuid can only be one of the other three), blocked until
- * *go_fd is closed.
+ * The prep of a child with every id distinct where the kernel allows it
+ * (an unprivileged fsuid can only be one of the other three).
  */
-static pid_t spawn_with_creds(int *pidfd, int *go_fd, int *ready_fd)
+static int set_distinct_creds(void)
 {
-	int go[2], ready[2];
-	pid_t pid;
+	if (setgroups(0, NULL) || setresgid(1001, 1002, 1003))
+		return -1;
+	setfsgid(1004);		/* still root: any value */
+	if (setresuid(2001, 2002, 2003))
+		return -1;
+	setfsuid(2003);		/* unprivileged: the saved uid */
+	return 0;
+}
 
-	ASSERT_OK(pipe2(go, O_CLOEXEC));
-	ASSERT_OK(pipe2(ready, O_CLOEXEC));
-	pid = ew_fork_pidfd(pidfd, 0, SIGCHLD);
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		close(go[1]);
-		close(ready[0]);
-		if (setgroups(0, NULL) || setresgid(1001, 1002, 1003))
-			_exit(101);
-		setfsgid(1004);		/* still root: any value */
-		if (setresuid(2001, 2002, 2003))
-			_exit(102);
-		setfsuid(2003);		/* unprivileged: the saved uid */
-		ew_poke(ready[1]);
-		ew_wait_byte(go[0]);
-		_exit(0);
-	}
-	close(go[0]);
-	close(ready[1]);
-	*go_fd = go[1];
-	*ready_fd = ready[0];
+/* a child with distinct credentials, blocked until *go_fd is closed */
+static pid_t spawn_with_creds(int *pidfd, int *go_fd)
+{
+	pid_t pid = ew_spawn_ready(pidfd, go_fd, set_distinct_creds);
+
+	ASSERT_GT(pid, 0);
 	return pid;
 }
 
 TEST(get_info_fields_match_proc_status)
 {
-	int pidfd, go, ready, status;
+	int pidfd, go, status;
 	struct ew_pidfd_info info;
 	uint64_t cgid;
 	pid_t pid;
@@ -90,8 +80,7 @@ TEST(get_info_fields_match_proc_status)
 	EW_NEED_F4();
 	if (geteuid() != 0)
 		SKIP("needs root to give the child distinct credentials");
-	pid = spawn_with_creds(&pidfd, &go, &ready);
-	ASSERT_EQ(ew_wait_byte(ready), 1);
+	pid = spawn_with_creds(&pidfd, &go);
 	ASSERT_OK(ew_pidfd_get_info(pidfd, &info, EW_PIDFD_INFO_PID | EW_PIDFD_INFO_CREDS |
 				    EW_PIDFD_INFO_CGROUPID));
 	expect_info_matches_status(pid, &info);
@@ -114,7 +103,6 @@ TEST(get_info_fields_match_proc_status)
 	/* not reaped yet: no exit information */
 	EXPECT_FALSE(info.mask & EW_PIDFD_INFO_EXIT);
 	close(go);
-	close(ready);
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	EXPECT_EQ(status, 0);
 	close(pidfd);
@@ -247,14 +235,13 @@ TEST(get_info_from_child_pid_namespace)
  */
 TEST(get_info_from_user_namespace)
 {
-	int pidfd, go, ready, status;
+	int pidfd, go, status;
 	pid_t pid, mid;
 
 	EW_NEED_F4();
 	if (geteuid() != 0)
 		SKIP("needs root to give the child distinct credentials");
-	pid = spawn_with_creds(&pidfd, &go, &ready);
-	ASSERT_EQ(ew_wait_byte(ready), 1);
+	pid = spawn_with_creds(&pidfd, &go);
 	mid = fork();
 	ASSERT_GE(mid, 0);
 	if (mid == 0) {
@@ -290,7 +277,6 @@ TEST(get_info_from_user_namespace)
 	}
 	ASSERT_EQ(waitpid(mid, &status, 0), mid);
 	close(go);
-	close(ready);
 	ASSERT_EQ(waitpid(pid, NULL, 0), pid);
 	close(pidfd);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == KTAP_SKIP)

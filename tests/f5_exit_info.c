@@ -16,16 +16,6 @@
 #include <bpf/btf.h>
 #include <sys/prctl.h>
 
-/* GET_INFO(EXIT) must report status, and agree with the wait status */
-static void expect_exit_info(int pidfd, int status)
-{
-	struct ew_pidfd_info info;
-
-	ASSERT_OK(ew_pidfd_get_info(pidfd, &info, EW_PIDFD_INFO_EXIT));
-	ASSERT_TRUE(info.mask & EW_PIDFD_INFO_EXIT);
-	EXPECT_EQ(info.exit_code, status);
-}
-
 TEST(exit_info_reports_exit_code)
 {
 	int pidfd, go, status;
@@ -38,8 +28,8 @@ TEST(exit_info_reports_exit_code)
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(WEXITSTATUS(status), 42);
-	expect_exit_info(pidfd, status);
-	expect_exit_info(pidfd, 42 << 8);
+	ew_expect_exit_info(pidfd, status);
+	ew_expect_exit_info(pidfd, 42 << 8);
 	close(pidfd);
 }
 
@@ -55,7 +45,7 @@ TEST(exit_info_reports_sigkill)
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	ASSERT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(WTERMSIG(status), SIGKILL);
-	expect_exit_info(pidfd, SIGKILL);
+	ew_expect_exit_info(pidfd, SIGKILL);
 	close(go);
 	close(pidfd);
 }
@@ -78,7 +68,7 @@ TEST(exit_info_absent_until_reaped)
 	EXPECT_FALSE(info.mask & EW_PIDFD_INFO_EXIT);	/* zombie */
 	EXPECT_TRUE(info.mask & EW_PIDFD_INFO_PID);
 	ASSERT_EQ(waitpid(pid, NULL, 0), pid);
-	expect_exit_info(pidfd, 1 << 8);
+	ew_expect_exit_info(pidfd, 1 << 8);
 	/* reaped: only EXIT (and the cgroup id snapshot), no pid or creds */
 	ASSERT_OK(ew_pidfd_get_info(pidfd, &info, EW_PIDFD_INFO_EXIT | EW_PIDFD_INFO_PID |
 				    EW_PIDFD_INFO_CREDS));
@@ -98,9 +88,9 @@ TEST(exit_info_stays_readable_while_pidfd_open)
 	ASSERT_EQ(waitpid(pid, NULL, 0), pid);
 	dup_fd = ASSERT_OK(fcntl(pidfd, F_DUPFD_CLOEXEC, 0));
 	for (i = 0; i < 100; i++)
-		expect_exit_info(pidfd, 17 << 8);
+		ew_expect_exit_info(pidfd, 17 << 8);
 	close(pidfd);
-	expect_exit_info(dup_fd, 17 << 8);
+	ew_expect_exit_info(dup_fd, 17 << 8);
 	close(dup_fd);
 }
 
@@ -118,7 +108,7 @@ TEST(exit_info_for_pidfd_opened_on_zombie)
 	ASSERT_EQ(waitid(P_PID, pid, &si, WEXITED | WNOWAIT), 0);
 	late = ASSERT_OK(sys_pidfd_open(pid, 0));
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
-	expect_exit_info(late, status);
+	ew_expect_exit_info(late, status);
 	close(late);
 	close(pidfd);
 }
@@ -135,7 +125,7 @@ TEST(pidfd_open_after_reap_is_esrch)
 	ASSERT_EQ(waitpid(pid, NULL, 0), pid);
 	EXPECT_ERRNO(sys_pidfd_open(pid, 0), ESRCH);
 	/* the pidfd from before the reap still has the info */
-	expect_exit_info(pidfd, 0);
+	ew_expect_exit_info(pidfd, 0);
 	close(pidfd);
 }
 
@@ -150,7 +140,7 @@ TEST(exit_info_exit_group_from_non_leader_thread)
 	ASSERT_EQ(waitpid(g.pid, &status, 0), g.pid);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(WEXITSTATUS(status), 5);
-	expect_exit_info(g.pidfd, status);
+	ew_expect_exit_info(g.pidfd, status);
 	ew_group_end(&g);
 }
 
@@ -176,7 +166,7 @@ TEST(exit_info_leader_exits_before_thread_group_exit)
 	ASSERT_EQ(waitpid(g.pid, &status, 0), g.pid);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(WEXITSTATUS(status), 6);
-	expect_exit_info(g.pidfd, status);
+	ew_expect_exit_info(g.pidfd, status);
 	ew_group_end(&g);
 }
 
@@ -202,7 +192,7 @@ TEST(exit_info_leader_exits_before_thread_plain_exit)
 	 */
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(WEXITSTATUS(status), 9);
-	expect_exit_info(g.pidfd, status);
+	ew_expect_exit_info(g.pidfd, status);
 	ew_group_end(&g);
 }
 
@@ -219,7 +209,7 @@ TEST(exit_info_leader_exits_before_thread_killed)
 	ASSERT_EQ(waitpid(g.pid, &status, 0), g.pid);
 	ASSERT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(WTERMSIG(status), SIGKILL);
-	expect_exit_info(g.pidfd, status);
+	ew_expect_exit_info(g.pidfd, status);
 	ew_group_end(&g);
 }
 
@@ -267,7 +257,7 @@ TEST(exit_info_for_non_parent_holder)
 	while (!(rev & POLLHUP) && rev > 0)
 		rev = ew_poll(pidfd, 0, 20000);
 	ASSERT_TRUE(rev & POLLHUP);
-	expect_exit_info(pidfd, 77 << 8);
+	ew_expect_exit_info(pidfd, 77 << 8);
 	ASSERT_EQ(waitpid(mid, &status, 0), mid);
 	EXPECT_EQ(status, 0);
 	close(pidfd);
@@ -286,7 +276,7 @@ TEST(exit_info_for_autoreaped_child)
 	ASSERT_GT(pid, 0);
 	close(go);
 	ASSERT_EQ(ew_poll(pidfd, 0, 20000), POLLHUP);
-	expect_exit_info(pidfd, 31 << 8);
+	ew_expect_exit_info(pidfd, 31 << 8);
 	EXPECT_ERRNO(waitpid(pid, NULL, 0), ECHILD);
 	close(pidfd);
 }
