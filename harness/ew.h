@@ -51,6 +51,8 @@ enum {
 	EW_AUTOREAP = 1 << 2,	/* someone else reaps: children are autoreaped */
 	EW_POLLS = 1 << 3,	/* no wake-up: the watcher polls on a timer */
 	EW_SYSTEM_WIDE = 1 << 4,	/* also reports deaths of processes not ours */
+	/* children are clone3(CLONE_AUTOREAP) ones (F9): never zombies, no wait */
+	EW_CLONE_AUTOREAP = 1 << 5,
 };
 
 struct watcher {
@@ -81,7 +83,7 @@ struct watcher_ops {
 
 extern const struct watcher_ops ew_pidfd_epoll_ops, ew_pidfd_poll_ops, ew_waitid_ops,
 	ew_sigchld_scan_ops, ew_proc_poll_ops, ew_kill0_poll_ops, ew_cn_proc_ops,
-	ew_uring_waitid_ops, ew_pidfd_info_ops;
+	ew_uring_waitid_ops, ew_pidfd_info_ops, ew_autoreap_info_ops;
 
 extern const struct watcher_ops *const ew_mechanisms[];
 extern const int ew_nmechanisms;

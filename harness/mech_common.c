@@ -8,7 +8,7 @@
 const struct watcher_ops *const ew_mechanisms[] = {
 	&ew_pidfd_epoll_ops, &ew_pidfd_poll_ops, &ew_waitid_ops, &ew_sigchld_scan_ops,
 	&ew_proc_poll_ops, &ew_kill0_poll_ops, &ew_cn_proc_ops, &ew_uring_waitid_ops,
-	&ew_pidfd_info_ops,
+	&ew_pidfd_info_ops, &ew_autoreap_info_ops,
 };
 const int ew_nmechanisms = sizeof(ew_mechanisms) / sizeof(ew_mechanisms[0]);
 

@@ -4,6 +4,10 @@
  * (SIGCHLD ignored), the watcher's epoll set asks for no event but the
  * implicit EPOLLHUP, which comes once the child is reaped (6.9+); then
  * PIDFD_GET_INFO with PIDFD_INFO_EXIT (6.15+, F5) gives the wait status.
+ *
+ * autoreap-info: the same watcher for children made with
+ * clone3(CLONE_AUTOREAP) (7.1, F9): the kernel reaps each child at its exit
+ * whatever SIGCHLD's disposition, and nobody calls a wait at all.
  */
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -26,6 +30,17 @@ static int pi_probe(char *why, size_t len)
 	}
 	if (!ew_has_pidfd_info_exit()) {
 		snprintf(why, len, "no PIDFD_INFO_EXIT (needs 6.15+ or the patched 6.1)");
+		return -1;
+	}
+	return 0;
+}
+
+static int ar_probe(char *why, size_t len)
+{
+	if (pi_probe(why, len))
+		return -1;
+	if (!ew_has_clone_autoreap()) {
+		snprintf(why, len, "no CLONE_AUTOREAP (needs 7.1+ or the patched 6.1)");
 		return -1;
 	}
 	return 0;
@@ -100,6 +115,17 @@ const struct watcher_ops ew_pidfd_info_ops = {
 	.how = "non-parent: EPOLLHUP on the pidfd, then PIDFD_GET_INFO(PIDFD_INFO_EXIT) for the status",
 	.flags = EW_NEEDS_PIDFD | EW_AUTOREAP,
 	.probe = pi_probe,
+	.init = pi_init,
+	.add = pi_add,
+	.wait = pi_wait,
+	.fini = pi_fini,
+};
+
+const struct watcher_ops ew_autoreap_info_ops = {
+	.name = "autoreap-info",
+	.how = "CLONE_AUTOREAP children, no wait: EPOLLHUP on the pidfd, then PIDFD_GET_INFO(PIDFD_INFO_EXIT)",
+	.flags = EW_NEEDS_PIDFD | EW_CLONE_AUTOREAP,
+	.probe = ar_probe,
 	.init = pi_init,
 	.add = pi_add,
 	.wait = pi_wait,

@@ -30,15 +30,15 @@
 
 static const char *const mech_order[] = {
 	"pidfd-epoll", "pidfd-poll", "waitid", "sigchld-scan", "proc-poll",
-	"kill0-poll", "cn-proc", "uring-waitid", "pidfd-info",
+	"kill0-poll", "cn-proc", "uring-waitid", "pidfd-info", "autoreap-info",
 };
 #define NMECH ((int)(sizeof(mech_order) / sizeof(mech_order[0])))
 static const char *const colors[NMECH] = {
 	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-	"#17becf", "#7f7f7f",
+	"#17becf", "#7f7f7f", "#bcbd22",
 };
 /* dash types too, so the lines stay apart in grey print */
-static const int dashes[NMECH] = { 1, 1, 1, 2, 2, 2, 4, 4, 4 };
+static const int dashes[NMECH] = { 1, 1, 1, 2, 2, 2, 4, 4, 4, 5 };
 
 static const char *const stage_keys[] = {
 	"exit_to_mm_start", "mm_teardown", "mm_end_to_notify", "notify_to_wake",

@@ -186,6 +186,7 @@ static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
 	const struct watcher_ops *ops = cr->w.ops;
 	struct ew_clone_args a;
 	int pidfd = -1, idx = (int)cr->nkids;
+	int autoreap = !!(ops->flags & EW_CLONE_AUTOREAP);
 	struct child *c;
 	pid_t pid;
 
@@ -208,12 +209,21 @@ static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
 	a.flags = CLONE_FILES | ((ops->flags & EW_NEEDS_PIDFD) ? CLONE_PIDFD : 0);
 	a.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	a.exit_signal = SIGCHLD;
+	if (autoreap) {
+		a.flags |= CLONE_AUTOREAP;
+		a.exit_signal = 0;
+	}
 	c->t_fork0 = ew_now_ns();
-	if (cr->opts->spawn_vm && kind != K_HEAVY) {
+	/*
+	 * CLONE_AUTOREAP children are always forked here: the spawner's
+	 * CLONE_PARENT is refused with CLONE_AUTOREAP (7.1's rule), and
+	 * --spawn vm children share our memory.
+	 */
+	if (cr->opts->spawn_vm && kind != K_HEAVY && !autoreap) {
 		pid = spawn_vm(cr, kind, idx, !!(ops->flags & EW_NEEDS_PIDFD), &pidfd);
 		if (pid < 0 && errno == 0)
 			errno = ENOMEM;
-	} else if (cr->sp.pid > 0) {
+	} else if (cr->sp.pid > 0 && !autoreap) {
 		struct ew_spawn_req rq = { kind, idx, cr->opts->heavy_mb, cr->opts->stagger_ms,
 					   !!(ops->flags & EW_NEEDS_PIDFD) };
 

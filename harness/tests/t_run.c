@@ -254,7 +254,7 @@ TEST_TIMEOUT(json_schema_round_trip, 150)
 	EXPECT_EQ(jv_get(jv_get(d, "tracer"), "enabled")->type, JV_BOOL);
 	EXPECT_EQ(num(d, "options.reps"), 2);
 	EXPECT_EQ(num(d, "options.inject_delay_us"), 0);
-	EXPECT_EQ(jv_get(d, "mechanisms")->len, 9);
+	EXPECT_EQ(jv_get(d, "mechanisms")->len, 10);
 	for (size_t i = 0; i < jv_get(d, "mechanisms")->len; i++) {
 		const struct jv *m = jv_at(jv_get(d, "mechanisms"), i);
 
