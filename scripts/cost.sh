@@ -380,7 +380,27 @@ section() {
 		echo "PIDFD_GET_INFO ioctl (live: PID|CREDS; reaped: EXIT); \`pidfd_send_signal_*\` SIGUSR1 to itself through a pidfd,"
 		echo "PIDFD_SELF_THREAD, PIDFD_SELF_THREAD_GROUP, delivery included; \`thread_*\` pthread_create + exit + join (with a"
 		echo "PIDFD_THREAD pidfd polled for the exit); \`fork_exec_exit_reap\` fork + execve of a 1-page static program;"
-		echo "\`burst100_*\` 100 blocked children released at once, release to last reap, per exit. Source: \`bench/cost_suite.c\`."
+		echo "\`burst100_*\` 100 blocked children released at once, release to last reap, per exit;"
+		echo "\`clone3_autoreap_kill_epoll_info\` the clone3_kill_epoll_waitid_pidfd cycle for a CLONE_AUTOREAP child (F9):"
+		echo "no wait, the notice is the pidfd's EPOLLHUP at the autoreap, then PIDFD_GET_INFO(EXIT) for the status;"
+		echo "\`kill_to_autoreap_notice\` its pidfd_send_signal to epoll_wait part. Source: \`bench/cost_suite.c\`."
+		echo
+		# issue 15: does skipping the zombie make notification cheaper?
+		jq -r -s '
+			def op($r; $n): ($r.operations[] | select(.name == $n));
+			def pct($a; $b): (($a - $b) / $b * 10000 | round / 100 | tostring) + " %";
+			[.[] | select(op(.; "clone3_autoreap_kill_epoll_info").present)] | last
+			| if . == null then "Skipping the zombie (CLONE_AUTOREAP): no kernel above has the flag."
+			  else . as $r
+			  | "Skipping the zombie (CLONE_AUTOREAP), in `" + $r.label + "`: the whole cycle (create, kill, notice, status) is "
+			    + (op($r; "clone3_autoreap_kill_epoll_info").median | tostring) + " instructions against "
+			    + (op($r; "clone3_kill_epoll_waitid_pidfd").median | tostring) + " with a zombie reaped by waitid(P_PIDFD) ("
+			    + pct(op($r; "clone3_autoreap_kill_epoll_info").median; op($r; "clone3_kill_epoll_waitid_pidfd").median)
+			    + "); kill -> notice is " + (op($r; "kill_to_autoreap_notice").median | tostring) + " against "
+			    + (op($r; "kill_to_epoll_notice").median | tostring) + " ("
+			    + pct(op($r; "kill_to_autoreap_notice").median; op($r; "kill_to_epoll_notice").median)
+			    + "): the autoreaped child is noticed at its release (EPOLLHUP), the other at its exit (EPOLLIN), before its reap."
+			  end' "${files[@]}"
 		echo
 		echo "![guest instructions per operation, change against base](cost.svg)"
 		echo
