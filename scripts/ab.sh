@@ -47,7 +47,7 @@ die() { echo "ab: $*" >&2; exit 1; }
 t_start=$(date +%s)
 
 # ---- 1. what goes into the guests ----
-$MAKE -s exitwatch exitwatch-static "$B/bench/bench" >/dev/null || die "build failed"
+$MAKE -s exitwatch exitwatch-guest "$B/bench/bench" >/dev/null || die "build failed"
 for k in "${KERNELS[@]}"; do
 	if [ "${AB_REBUILD:-0}" = 1 ] || [ ! -f "$B/$k/bzImage" ] || [ ! -f "$B/$k/vmlinux" ]; then
 		./scripts/kernel.sh "$k" || die "kernel $k does not build"
@@ -57,7 +57,7 @@ for k in "${KERNELS[@]}"; do
 done
 rm -rf "$W"
 mkdir -p "$W/extra/lib" "$W/data"
-cp "$B/exitwatch-static" "$W/extra/exitwatch"
+cp "$B/exitwatch-guest" "$W/extra/exitwatch"
 cp "$B/bench/bench" "$W/extra/bench"
 # the bench binary is dynamic (Debian ships no static libbenchmark): its
 # libraries and loader go with it

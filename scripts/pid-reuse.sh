@@ -22,12 +22,12 @@ INTERVALS=${REUSE_INTERVALS_US:-1000 100000}
 W="$B/reliability/reuse-$KERNEL"
 die() { echo "pid-reuse: $*" >&2; exit 1; }
 
-make -s -C "$TOP" "$B/exitwatch-static" "$B/tests/stress_pid_reuse" >/dev/null ||
-	die "cannot build build/exitwatch-static and the test"
+make -s -C "$TOP" "$B/exitwatch-guest" "$B/tests/stress_pid_reuse" >/dev/null ||
+	die "cannot build build/exitwatch-guest and the test"
 [ -f "$B/$KERNEL/bzImage" ] || die "no build/$KERNEL/bzImage: make kernel KERNEL=$KERNEL"
 rm -rf "$W"
 mkdir -p "$W/extra" "$R"
-cp "$B/exitwatch-static" "$W/extra/exitwatch"
+cp "$B/exitwatch-guest" "$W/extra/exitwatch"
 cmd="exitwatch run -s reuse -m $MECHS --guest --no-floor --interval-us"
 {
 	echo '#!/bin/sh'
