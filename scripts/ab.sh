@@ -17,10 +17,8 @@
 # (10), AB_MECHANISMS, AB_REBUILD=1 (run scripts/kernel.sh even if the
 # kernels are built), AB_OUT (results/ab).
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 cd "$TOP"
-MAKE=${MAKE:-make}
-B="$TOP/build"
 W="$B/ab"
 OUT=${AB_OUT:-$TOP/results/ab}
 AB_ROUNDS=${AB_ROUNDS:-4}
@@ -42,8 +40,6 @@ if [ -z "${AB_TSC_KHZ:-}" ]; then
 fi
 APPEND="exitwatch.only=no-suite-in-ab-boots tsc_early_khz=$AB_TSC_KHZ tsc=reliable clocksource=tsc"
 
-log() { echo "ab: $*"; }
-die() { echo "ab: $*" >&2; exit 1; }
 t_start=$(date +%s)
 
 # ---- 1. what goes into the guests ----

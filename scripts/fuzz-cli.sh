@@ -19,8 +19,7 @@
 # positional argument, which exitwatch rejects (exit 2) only after it has
 # parsed every option, so option parsing is fuzzed without running anything.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
+. "$(dirname "$0")/lib.sh"
 W="$B/fuzz-cli"
 SEED=${FUZZ_SEED:-7}
 NCASES=${FUZZ_CASES:-2000}
@@ -30,7 +29,7 @@ FIX="$TOP/harness/tests/fixtures/compare"
 
 mkdir -p "$W"
 # 1. the sanitized binary: harness/harness.mk's objects with -fsanitize
-make -s -C "$TOP" "$EW" >/dev/null || { echo "fuzz-cli: the sanitized build failed" >&2; exit 1; }
+$MAKE -s -C "$TOP" "$EW" >/dev/null || die "the sanitized build failed"
 
 # sanitizer reports get exit codes of their own, and stderr is searched too
 # leaks too: every exit path, the exit-2 ones included, frees what it took
