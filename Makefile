@@ -25,6 +25,8 @@ BPF_LIBS := -lbpf -lelf -lz
 # of the headers it included (-MMD -MP), and linked from there.  What a
 # directory adds to CFLAGS_COMMON goes in CFLAGS_EXTRA, pattern-specific:
 #   $(OBJ)/dir/%.o: CFLAGS_EXTRA += ...
+# In a recipe, `$(compile) FLAGS` compiles $< to $@, `$(link) LDFLAGS` links
+# the objects and archives among the prerequisites into $@.
 OBJ := $(B)/obj
 objs = $(patsubst $(TOP)/%.c,$(OBJ)/%.o,$(1))
 define compile
