@@ -20,6 +20,29 @@ CFLAGS_COMMON := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-i
 TEST_LDFLAGS := -static -pthread
 BPF_LIBS := -lbpf -lelf -lz
 
+# ---- objects ---------------------------------------------------------------
+# Every C source is compiled once, to build/obj/<its path>.o, with a .d file
+# of the headers it included (-MMD -MP), and linked from there.  What a
+# directory adds to CFLAGS_COMMON goes in CFLAGS_EXTRA, pattern-specific:
+#   $(OBJ)/dir/%.o: CFLAGS_EXTRA += ...
+# In a recipe, `$(compile) FLAGS` compiles $< to $@, `$(link) LDFLAGS` links
+# the objects and archives among the prerequisites into $@.
+OBJ := $(B)/obj
+objs = $(patsubst $(TOP)/%.c,$(OBJ)/%.o,$(1))
+define compile
+@echo "  CC      $@"
+$(Q)mkdir -p $(@D)
+$(Q)$(CC) -MMD -MP -c $< -o $@
+endef
+define link
+@echo "  LD      $@"
+$(Q)mkdir -p $(@D)
+$(Q)$(CC) $(filter %.o %.a,$^) -o $@
+endef
+
+$(OBJ)/%.o: $(TOP)/%.c
+	$(compile) $(CFLAGS_COMMON) $(CFLAGS_EXTRA)
+
 .PHONY: all setup check report bench ab kernel vm-test test-host tests bpf \
 	selftests matrix check-series clean help check-debug fuzz-cli gate gate-wallclock \
 	cost cost-initramfs
@@ -65,13 +88,16 @@ $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 bpf: $(BPF_OBJS) $(BPF_SKELS)
 
 # ---- KTAP tests ---------------------------------------------------------
-TEST_SRCS := $(wildcard tests/f*.c) $(wildcard tests/stress_*.c)
-TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+TEST_SRCS := $(wildcard $(TOP)/tests/f*.c) $(wildcard $(TOP)/tests/stress_*.c)
+TEST_BINS := $(patsubst $(TOP)/tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+TEST_OBJS := $(call objs,$(TEST_SRCS))
 
-$(B)/tests/%: tests/%.c $(wildcard tests/*.h) include/pidfd_uapi.h $(BPF_SKELS)
-	@echo "  CC      $@"
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_COMMON) $< -o $@ $(TEST_LDFLAGS) $(BPF_LIBS)
+# the skeletons exist before the first compile; then the .d files say who needs them
+$(TEST_OBJS): | $(BPF_SKELS)
+$(OBJ)/tests/%.o: CFLAGS_EXTRA += -pthread
+
+$(B)/tests/%: $(OBJ)/tests/%.o
+	$(link) $(TEST_LDFLAGS) $(BPF_LIBS)
 
 tests: $(TEST_BINS)
 
@@ -122,11 +148,14 @@ check: setup
 	$(Q)$(TOP)/scripts/check.sh
 
 clean:
-	rm -rf $(B)/tests $(B)/bpf $(B)/host $(B)/base/vm $(B)/patched/vm $(B)/debug/vm \
-		$(B)/exitwatch $(B)/exitwatch-static $(B)/harness-tests $(B)/bench $(B)/pipeline-selftest $(B)/matrix.md \
-		$(B)/cost
+	rm -rf $(OBJ) $(B)/tests $(B)/bpf $(B)/host $(B)/base/vm $(B)/patched/vm $(B)/debug/vm \
+		$(B)/exitwatch $(B)/exitwatch-guest $(B)/ew-spawner $(B)/ew-ref $(B)/harness-tests \
+		$(B)/bench $(B)/pipeline-selftest $(B)/matrix.md $(B)/cost $(B)/fuzz-cli
 
 -include harness/harness.mk
 -include bench/bench.mk
 -include bench/cost.mk
 -include kernel-patches/series.mk
+
+# what each object included, from its last compile
+-include $(wildcard $(OBJ)/*/*.d $(OBJ)/*/*/*.d)

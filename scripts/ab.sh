@@ -17,10 +17,8 @@
 # (10), AB_MECHANISMS, AB_REBUILD=1 (run scripts/kernel.sh even if the
 # kernels are built), AB_OUT (results/ab).
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 cd "$TOP"
-MAKE=${MAKE:-make}
-B="$TOP/build"
 W="$B/ab"
 OUT=${AB_OUT:-$TOP/results/ab}
 AB_ROUNDS=${AB_ROUNDS:-4}
@@ -42,12 +40,10 @@ if [ -z "${AB_TSC_KHZ:-}" ]; then
 fi
 APPEND="exitwatch.only=no-suite-in-ab-boots tsc_early_khz=$AB_TSC_KHZ tsc=reliable clocksource=tsc"
 
-log() { echo "ab: $*"; }
-die() { echo "ab: $*" >&2; exit 1; }
 t_start=$(date +%s)
 
 # ---- 1. what goes into the guests ----
-$MAKE -s exitwatch exitwatch-static "$B/bench/bench" >/dev/null || die "build failed"
+$MAKE -s exitwatch exitwatch-guest "$B/bench/bench" >/dev/null || die "build failed"
 for k in "${KERNELS[@]}"; do
 	if [ "${AB_REBUILD:-0}" = 1 ] || [ ! -f "$B/$k/bzImage" ] || [ ! -f "$B/$k/vmlinux" ]; then
 		./scripts/kernel.sh "$k" || die "kernel $k does not build"
@@ -57,7 +53,7 @@ for k in "${KERNELS[@]}"; do
 done
 rm -rf "$W"
 mkdir -p "$W/extra/lib" "$W/data"
-cp "$B/exitwatch-static" "$W/extra/exitwatch"
+cp "$B/exitwatch-guest" "$W/extra/exitwatch"
 cp "$B/bench/bench" "$W/extra/bench"
 # the bench binary is dynamic (Debian ships no static libbenchmark): its
 # libraries and loader go with it

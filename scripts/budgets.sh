@@ -15,10 +15,10 @@
 #   the exit record that a pidfd_open() allocates on the patched kernel.
 # - struct pid references before and after 100,000 PIDFD_SELF_* calls, from
 #   tests/f6_pidfd_self.c in the patched guest.
-# Writes build/budgets.md; exit 1 on a broken budget or a missing measurement.
+# Writes build/budgets.md; exit 1 on a broken budget or a missing measurement,
+# 2 without both kernels' vmlinux.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
+. "$(dirname "$0")/lib.sh"
 # One extra allocation per process is the failure this budget is for (an
 # exit record allocated for every process).  The guests' counts are not
 # exactly reproducible: the even and odd halves of one run differed by 0
@@ -28,7 +28,7 @@ B="$TOP/build"
 # the failure; a run whose own noise reaches it is reported inconclusive.
 SLAB_TOLERANCE=${SLAB_TOLERANCE:-0.25}
 for k in base patched; do
-	[ -e "$B/$k/vmlinux" ] || { echo "budgets: no $B/$k/vmlinux: build it with make kernel KERNEL=$k" >&2; exit 1; }
+	[ -e "$B/$k/vmlinux" ] || die "no $B/$k/vmlinux: build it with make kernel KERNEL=$k"
 done
 
 struct_size() { # vmlinux struct

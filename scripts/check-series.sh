@@ -6,58 +6,48 @@
 # bzImage incrementally in one O= directory with the configuration of
 # scripts/kernel.sh (tinyconfig + kernel-patches/config/base.config, ccache),
 # and run scripts/checkpatch.pl --strict on it from the pristine tree.
-# One line per patch; exit status 1 naming the first failing patch.
+# One line per patch; exit status 1 naming the first failing patch, 2 when
+# it cannot check (scripts/lib.sh).
 #
 # Verdicts are cached under build/series-check/verdicts/, keyed by a hash of
-# the tarball stamp, the configuration, this script and every patch up to
-# and including the one judged, so a re-run with nothing changed only
-# prints.  A change to patch N re-checks N and what follows it.
+# the tarball stamp, the configuration, this script, the kernel build recipe
+# of scripts/lib.sh and every patch up to and including the one judged, so a
+# re-run with nothing changed only prints.  A change to patch N re-checks N
+# and what follows it.
 #
 # Environment: JOBS (default 2), LINUX_TARBALL (as scripts/kernel.sh).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
-TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
-PRISTINE="$B/src/linux-source-6.1"
 W="$B/series-check"
-# src/ and obj/, as in scripts/kernel.sh: with CCACHE_BASEDIR the compiler
-# sees the same relative paths, so states equal to the base or the patched
-# tree hit the cache entries of those builds (and of earlier clones).
+# src/ and obj/, as in scripts/kernel.sh: with CCACHE_BASEDIR (kmake) the
+# compiler sees the same relative paths, so states equal to the base or the
+# patched tree hit the cache entries of those builds (and of earlier clones).
 SRC="$W/src"
-export CCACHE_BASEDIR="$B" CCACHE_NOHASHDIR=1
 OBJ="$W/obj"
 VERDICTS="$W/verdicts"
 LOGS="$W/logs"
 JOBS=${JOBS:-2}
 SERIES="$TOP/kernel-patches/series"
-FRAGMENTS=("$TOP/kernel-patches/config/base.config")
-
-die() { echo "check-series: $*" >&2; exit 2; }
-log() { echo "check-series: $*"; }
 start=$(date +%s)
 
-# 1. the list of patches
-. "$TOP/scripts/series.sh"
+# 1. the list of patches, and the configuration of the patched kernel
 series_read "$SERIES"
 if [ ${#patches[@]} -eq 0 ]; then
 	log "series is empty: nothing to check"
 	exit 0
 fi
-
-for f in "${FRAGMENTS[@]}"; do
-	[ -f "$f" ] || die "missing $f"
-done
+frags=$(kernel_fragments patched) || exit 2
+mapfile -t FRAGMENTS <<<"$frags"
 
 mkdir -p "$W" "$VERDICTS" "$LOGS"
 exec 9>"$W/lock"
 flock -n 9 || die "another check-series is running (lock $W/lock)"
 
 # 2. prefix hashes: h[i] covers everything patch i's verdict depends on
-[ -r "$TARBALL" ] || die "$TARBALL missing: run scripts/setup.sh (package linux-source-6.1)"
-tarstamp="$(stat -c '%s %Y' "$TARBALL")"
+tarstamp=$(tarball_stamp) || exit 2
 cfghash=$( { echo "$tarstamp"; cat "${FRAGMENTS[@]}"; } | sha256sum | cut -d' ' -f1)
-h=$( { echo "$cfghash"; cat "$0"; } | sha256sum | cut -d' ' -f1)
+h=$( { echo "$cfghash"; cat "$0"; kernel_recipe; } | sha256sum | cut -d' ' -f1)
 hashes=()
 for p in "${patches[@]}"; do
 	h=$( { echo "$h"; cat "$TOP/kernel-patches/$p"; } | sha256sum | cut -d' ' -f1)
@@ -91,14 +81,7 @@ done
 
 if [ "$first" -lt "$n" ]; then
 	# 4. the pristine tree, unpacked as scripts/kernel.sh does
-	if [ ! -f "$B/src/.unpacked" ] || [ "$(cat "$B/src/.unpacked")" != "$tarstamp" ]; then
-		log "unpacking $TARBALL"
-		rm -rf "$B/src"
-		mkdir -p "$B/src"
-		tar -C "$B/src" -xf "$TARBALL"
-		echo "$tarstamp" >"$B/src/.unpacked"
-	fi
-	[ -d "$PRISTINE" ] || die "$PRISTINE missing"
+	kernel_unpack
 
 	# 5. the working tree must hold exactly the patches before $first
 	want=base
@@ -107,29 +90,18 @@ if [ "$first" -lt "$n" ]; then
 	if [ "$have" != "$want" ] || [ ! -d "$SRC" ]; then
 		log "syncing $SRC with the pristine tree"
 		rm -f "$W/tree-state"
-		mkdir -p "$SRC"
-		# --checksum leaves unchanged files (and their mtimes) alone,
-		# so the O= tree stays incremental
-		rsync -rl --checksum --delete "$PRISTINE/" "$SRC/"
+		kernel_sync "$SRC"
 		for ((i = 0; i < first; i++)); do
-			(cd "$SRC" && patch -p1 --forward --fuzz=0 --no-backup-if-mismatch -s \
-				<"$TOP/kernel-patches/${patches[$i]}") >/dev/null 2>&1 ||
+			kernel_patch "$SRC" "$TOP/kernel-patches/${patches[$i]}" >/dev/null 2>&1 ||
 				die "${patches[$i]} no longer applies although its verdict is cached: remove $VERDICTS"
 		done
 		echo "$want" >"$W/tree-state"
 	fi
 
 	# 6. configuration: tinyconfig plus our fragments, redone when they change
-	MK=(make -s -C "$SRC" O="$OBJ" ARCH=x86_64 "CC=ccache gcc" "HOSTCC=ccache gcc"
-		KBUILD_BUILD_TIMESTAMP="exitwatch" KBUILD_BUILD_USER=exitwatch KBUILD_BUILD_HOST=exitwatch)
-	mkdir -p "$OBJ"
 	if [ ! -f "$OBJ/.config" ] || [ "$(cat "$W/config-state" 2>/dev/null || true)" != "$cfghash" ]; then
 		log "configuring $OBJ"
-		"${MK[@]}" tinyconfig >/dev/null
-		# merge_config.sh reports expected choice overrides on stderr
-		(cd "$SRC" && ./scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" "${FRAGMENTS[@]}") \
-			>"$LOGS/config.log" 2>&1 || { cat "$LOGS/config.log" >&2; die "configuration failed"; }
-		"${MK[@]}" olddefconfig >/dev/null
+		kernel_configure "$SRC" "$OBJ" "$LOGS/config.log" "${FRAGMENTS[@]}" || die "configuration failed"
 		echo "$cfghash" >"$W/config-state"
 	fi
 
@@ -139,8 +111,7 @@ if [ "$first" -lt "$n" ]; then
 		file="$TOP/kernel-patches/$p"
 		applies=ok builds=ok cp=ok
 		rm -f "$W/tree-state"
-		if ! (cd "$SRC" && patch -p1 --forward --fuzz=0 --no-backup-if-mismatch -s <"$file") \
-			>"$LOGS/$p.apply.log" 2>&1; then
+		if ! kernel_patch "$SRC" "$file" >"$LOGS/$p.apply.log" 2>&1; then
 			applies=FAIL
 			builds="not tried"
 		else
@@ -149,7 +120,7 @@ if [ "$first" -lt "$n" ]; then
 			# with the patches it was built from
 			st="$W/states/$(printf %02d $((i + 1)))"
 			rm -rf "$st"
-			if ! "${MK[@]}" -j"$JOBS" bzImage >"$LOGS/$p.build.log" 2>&1; then
+			if ! kmake "$SRC" "$OBJ" -j"$JOBS" bzImage >"$LOGS/$p.build.log" 2>&1; then
 				builds=FAIL
 			else
 				mkdir -p "$st"

@@ -3,9 +3,8 @@
 # conformance matrix.  Steps go on after a failure so that one run shows all
 # of them; the exit status is non-zero if any step failed.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 cd "$TOP"
-MAKE=${MAKE:-make}
 failed=()
 declare -a summary
 

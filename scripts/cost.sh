@@ -38,16 +38,14 @@
 # patched: `make check-series && COST_UPDATE_BASELINES=1 make cost` redoes
 # the baselines and results/cost/ in one go).
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 cd "$TOP" || exit 2
-MAKE=${MAKE:-make}
-B="$TOP/build"
 OUT="$B/cost"
 RES="$TOP/results/cost"
 BASEDIR="$TOP/results/baselines/cost"
 SERIES="$TOP/kernel-patches/series"
-FRAGMENTS=("$TOP/kernel-patches/config/base.config")
-TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+frags=$(kernel_fragments patched) || exit 2
+mapfile -t FRAGMENTS <<<"$frags"
 COST_REPS=${COST_REPS:-15}
 COST_BURST_REPS=${COST_BURST_REPS:-5}
 COST_THRESHOLD=${COST_THRESHOLD:-0.5}
@@ -59,10 +57,6 @@ QEMU=${COST_QEMU:-qemu-system-x86_64}
 QEMU_ARGS="-nodefaults -display none -no-reboot -accel tcg,thread=single -icount shift=0,sleep=off -rtc base=2020-01-01T00:00:00,clock=vm -cpu max,-rdrand,-rdseed -smp 1 -m 512M"
 APPEND="console=ttyS0 quiet panic=-1 nokaslr norandmaps exitwatch.cost_reps=$COST_REPS exitwatch.cost_burst_reps=$COST_BURST_REPS"
 
-log() { echo "cost: $*"; }
-warn() { echo "cost: $*" >&2; }
-die() { echo "cost: $*" >&2; exit 2; }
-
 mode=run
 case "${1:-}" in
 --gate | --update-baselines | --selftest | --section) mode=${1#--}; shift ;;
@@ -71,7 +65,6 @@ case "${1:-}" in
 esac
 
 # ---- the series ------------------------------------------------------------
-. "$TOP/scripts/series.sh"
 series_read "$SERIES"
 npatches=${#patches[@]}
 
@@ -120,7 +113,7 @@ series_hash() {
 }
 
 linux_version() {
-	local mk="$B/src/linux-source-6.1/Makefile"
+	local mk="$PRISTINE/Makefile"
 	if [ -f "$mk" ]; then
 		cat "$mk"
 	else

@@ -12,31 +12,28 @@
 #      10,000 children, fault injection), the 6.1 pidfd selftests and the
 #      observer payload, with a clean dmesg and no kmemleak report
 #
-# DEBUG_SKIP_CANARY=1 skips step 2, DEBUG_SKIP_SUITE=1 step 3.  Exit status non-zero if a step fails.
+# DEBUG_SKIP_CANARY=1 skips step 2, DEBUG_SKIP_SUITE=1 step 3.  Exit status
+# 1 if step 2 or 3 fails, 2 if the kernel does not build (scripts/lib.sh).
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
+. "$(dirname "$0")/lib.sh"
 K="$B/debug"
 W="$K/splat-canary"
 bad=0
 say() { printf 'debug-check: %-34s %s\n' "$1" "$2"; }
 
 t0=$(date +%s)
-"$TOP/scripts/kernel.sh" debug || { say "kernel debug" "FAILED"; exit 1; }
+"$TOP/scripts/kernel.sh" debug || { say "kernel debug" "FAILED"; exit 2; }
 say "kernel debug" "built in $(($(date +%s) - t0)) s (build/debug/bzImage)"
 
 if [ "${DEBUG_SKIP_CANARY:-0}" != 1 ]; then
 	t0=$(date +%s)
 	rm -rf "$W"
 	mkdir -p "$W/src" "$W/extra"
-	export CCACHE_BASEDIR="$B" CCACHE_NOHASHDIR=1
-	MK=(make -s -C "$K/src" O="$K/obj" ARCH=x86_64 "CC=ccache gcc" "HOSTCC=ccache gcc"
-		KBUILD_BUILD_TIMESTAMP="exitwatch" KBUILD_BUILD_USER=exitwatch KBUILD_BUILD_HOST=exitwatch)
 	cp "$TOP/tests/meta/splat_canary.c" "$W/src/"
 	echo 'obj-m := splat_canary.o' >"$W/src/Kbuild"
 	# Module.symvers for an external module: the (empty) modules step
-	if { [ -f "$K/obj/Module.symvers" ] || "${MK[@]}" -j"$(nproc)" modules >"$W/build.log" 2>&1; } &&
-		"${MK[@]}" M="$W/src" modules >>"$W/build.log" 2>&1 && [ -f "$W/src/splat_canary.ko" ]; then
+	if { [ -f "$K/obj/Module.symvers" ] || kmake "$K/src" "$K/obj" -j"$(nproc)" modules >"$W/build.log" 2>&1; } &&
+		kmake "$K/src" "$K/obj" M="$W/src" modules >>"$W/build.log" 2>&1 && [ -f "$W/src/splat_canary.ko" ]; then
 		cp "$W/src/splat_canary.ko" "$W/extra/"
 		cat >"$W/extra/run.sh" <<'EOF'
 #!/bin/sh

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The exitwatch command line under garbage.  Builds exitwatch with
-# -fsanitize=address,undefined into build/fuzz-cli/ and runs it on
+# -fsanitize=address,undefined into build/fuzz-cli/ (make, harness/harness.mk)
+# and runs it on
 #   - random argument vectors for every subcommand (options real, misspelt
 #     and truncated; values empty, negative, huge, non-numeric, overlong,
 #     with format characters and bytes that are not UTF-8);
@@ -18,8 +19,7 @@
 # positional argument, which exitwatch rejects (exit 2) only after it has
 # parsed every option, so option parsing is fuzzed without running anything.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
+. "$(dirname "$0")/lib.sh"
 W="$B/fuzz-cli"
 SEED=${FUZZ_SEED:-7}
 NCASES=${FUZZ_CASES:-2000}
@@ -28,19 +28,8 @@ EW="$W/exitwatch-asan"
 FIX="$TOP/harness/tests/fixtures/compare"
 
 mkdir -p "$W"
-# 1. the sanitized binary (the BPF skeleton comes from the normal build)
-make -s -C "$TOP" "$B/bpf/exitwatch.skel.h" >/dev/null || { echo "fuzz-cli: cannot build the BPF skeleton" >&2; exit 1; }
-srcs=("$TOP"/harness/*.c)
-newest=$(ls -t "${srcs[@]}" "$TOP"/harness/*.h "$TOP"/include/*.h "$B/bpf/exitwatch.skel.h" | head -1)
-if [ ! -x "$EW" ] || [ "$newest" -nt "$EW" ]; then
-	echo "  CC      $EW (ASan, UBSan)"
-	gcc -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
-		-Wall -Wno-unused-parameter -Wno-missing-field-initializers -D_GNU_SOURCE \
-		-I"$TOP/include" -I"$TOP/tests" -I"$TOP/bpf" -I"$B/bpf" -I"$TOP/harness" \
-		"${srcs[@]}" -o "$EW.tmp" -lbpf -lelf -lz -luring -lm -lpthread ||
-		{ echo "fuzz-cli: the sanitized build failed" >&2; exit 1; }
-	mv "$EW.tmp" "$EW"
-fi
+# 1. the sanitized binary: harness/harness.mk's objects with -fsanitize
+$MAKE -s -C "$TOP" "$EW" >/dev/null || die "the sanitized build failed"
 
 # sanitizer reports get exit codes of their own, and stderr is searched too
 # leaks too: every exit path, the exit-2 ones included, frees what it took

@@ -19,11 +19,10 @@
 #
 # Output: build/gate/ (runs, compare tables).  Exit 0 when every part passed.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 cd "$TOP"
-MAKE=${MAKE:-make}
-EW="$TOP/build/exitwatch"
-OUT="$TOP/build/gate"
+EW="$B/exitwatch"
+OUT="$B/gate"
 BASEDIR="$TOP/results/baselines"
 KREL=$(uname -r)
 BASELINE="$BASEDIR/host-$KREL.json"
@@ -48,9 +47,6 @@ GATE_THRESHOLD=${GATE_THRESHOLD:-60}
 GATE_ALPHA=${GATE_ALPHA:-0.01}
 # the watcher slowed down on purpose: busy-waits after each notice
 INJECT_MECH=pidfd-epoll
-
-log() { echo "gate-wallclock: $*"; }
-die() { echo "gate-wallclock: $*" >&2; exit 1; }
 
 $MAKE -s exitwatch >/dev/null || die "cannot build $EW"
 mkdir -p "$OUT"

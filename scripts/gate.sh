@@ -25,14 +25,14 @@
 #
 # Output: build/cost/ (console logs, JSON, comparison).  Exit 0 when every part passed.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 cd "$TOP" || exit 2
 
 case "${1:-}" in
 --wallclock) shift; exec "$TOP/scripts/gate-wallclock.sh" "$@" ;;
 --update) exec "$TOP/scripts/cost.sh" --update-baselines base patched ;;
 "") ;;
-*) echo "gate: unknown option '$1' (want --update or --wallclock)" >&2; exit 2 ;;
+*) die "unknown option '$1' (want --update or --wallclock)" ;;
 esac
 
 fail=0

@@ -8,57 +8,37 @@
 # debug), configures tinyconfig + fragments and builds with ccache into
 # build/$KERNEL/obj.  The image lands at build/$KERNEL/bzImage.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 KERNEL=${1:-${KERNEL:-base}}
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
-TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
-PRISTINE="$B/src/linux-source-6.1"
 JOBS=${JOBS:-$(nproc)}
-
-die() { echo "kernel: $*" >&2; exit 1; }
-log() { echo "kernel[$KERNEL]: $*"; }
+ME="kernel[$KERNEL]"
 
 case "$KERNEL" in
-base) fragments="base" use_series=0 ;;
-patched) fragments="base" use_series=1 ;;
-debug) fragments="base debug" use_series=1 ;;
-unpack) fragments="" use_series=0 ;;
+base) use_series=0 ;;
+patched | debug) use_series=1 ;;
+unpack) use_series=0 ;;
 *) die "unknown KERNEL '$KERNEL' (base, patched or debug)" ;;
 esac
 
-[ -r "$TARBALL" ] || die "$TARBALL missing: run scripts/setup.sh (package linux-source-6.1)"
-
-# 1. pristine tree, unpacked once per tarball version
-tarstamp="$(stat -c '%s %Y' "$TARBALL")"
-if [ "${2:-}" != --stamp ] &&
-	{ [ ! -f "$B/src/.unpacked" ] || [ "$(cat "$B/src/.unpacked")" != "$tarstamp" ]; }; then
-	log "unpacking $TARBALL"
-	rm -rf "$B/src"
-	mkdir -p "$B/src"
-	tar -C "$B/src" -xf "$TARBALL"
-	[ -d "$PRISTINE" ] || die "tarball did not contain linux-source-6.1/"
-	echo "$tarstamp" >"$B/src/.unpacked"
-fi
-
+# the pristine tree, unpacked once per tarball
+tarstamp=$(tarball_stamp) || exit 2
+[ "${2:-}" = --stamp ] || kernel_unpack
 [ "$KERNEL" != unpack ] || exit 0
 
-# 2. the list of patches, as paths
-. "$TOP/scripts/series.sh"
+# 1. the list of patches, as paths, and the config fragments
 patches=()
 if [ "$use_series" = 1 ]; then
 	series_read "$TOP/kernel-patches/series"
 	patches=(${patches[@]+"${patches[@]/#/$TOP/kernel-patches/}"})
 fi
+frags=$(kernel_fragments "$KERNEL") || exit 2
+mapfile -t frag_files <<<"$frags"
 
-frag_files=()
-for f in $fragments; do
-	[ -f "$TOP/kernel-patches/config/$f.config" ] || die "missing kernel-patches/config/$f.config"
-	frag_files+=("$TOP/kernel-patches/config/$f.config")
-done
-
+# 2. the stamp: tarball, this script, the build recipe (scripts/lib.sh),
+# patches and fragments
 K="$B/$KERNEL"
-stamp_now=$( { echo "$tarstamp"; cat "$0" "$TOP/scripts/series.sh"; cat ${patches[@]+"${patches[@]}"} "${frag_files[@]}"; } | sha256sum | cut -d' ' -f1)
+stamp_now=$( { echo "$tarstamp"; cat "$0"; kernel_recipe; cat ${patches[@]+"${patches[@]}"} "${frag_files[@]}"; } | sha256sum | cut -d' ' -f1)
 # scripts/kernel.sh KERNEL --stamp: only print what build/KERNEL/.stamp must
 # hold for the image to be current (scripts/cost.sh asks)
 if [ "${2:-}" = --stamp ]; then
@@ -74,10 +54,10 @@ rm -f "$K/.stamp"
 # 3. working tree: pristine contents, then the series
 mkdir -p "$K/src" "$K/obj"
 log "syncing source tree"
-rsync -rl --checksum --delete "$PRISTINE/" "$K/src/"
+kernel_sync "$K/src"
 for p in ${patches[@]+"${patches[@]}"}; do
 	name=$(basename "$p")
-	if ! out=$(cd "$K/src" && patch -p1 --forward --fuzz=0 --no-backup-if-mismatch -s <"$p" 2>&1); then
+	if ! out=$(kernel_patch "$K/src" "$p" 2>&1); then
 		echo "$out" >&2
 		die "patch $name does not apply to $(basename "$PRISTINE") ($KERNEL)"
 	fi
@@ -85,29 +65,21 @@ for p in ${patches[@]+"${patches[@]}"}; do
 done
 
 # 4. configuration: tinyconfig plus our fragments
-# ccache: rewrite paths under build/ to relative ones and leave the working
-# directory out of the hash, so base, patched, debug and a fresh clone
-# elsewhere share cache entries for identical sources.
-export CCACHE_BASEDIR="$B" CCACHE_NOHASHDIR=1
-MK=(make -s -C "$K/src" O="$K/obj" ARCH=x86_64 "CC=ccache gcc" "HOSTCC=ccache gcc"
-	KBUILD_BUILD_TIMESTAMP="exitwatch" KBUILD_BUILD_USER=exitwatch KBUILD_BUILD_HOST=exitwatch)
-"${MK[@]}" tinyconfig >/dev/null
-(cd "$K/src" && ./scripts/kconfig/merge_config.sh -m -O "$K/obj" "$K/obj/.config" "${frag_files[@]}" >"$K/config.log" 2>&1) ||
-	{ cat "$K/config.log" >&2; die "merging the config fragments failed"; }
-"${MK[@]}" olddefconfig >/dev/null
+kernel_configure "$K/src" "$K/obj" "$K/config.log" "${frag_files[@]}" ||
+	die "configuring $K/obj failed"
 # every =y we asked for must have survived dependency resolution
 missing=0
 for f in "${frag_files[@]}"; do
 	while IFS= read -r l; do
 		case "$l" in CONFIG_*=y) ;; *) continue ;; esac
-		grep -qx "$l" "$K/obj/.config" || { echo "kernel: $l from $(basename "$f") was dropped by Kconfig" >&2; missing=1; }
+		grep -qx "$l" "$K/obj/.config" || { warn "$l from $(basename "$f") was dropped by Kconfig"; missing=1; }
 	done <"$f"
 done
 [ "$missing" = 0 ] || die "configuration incomplete"
 
 # 5. build
 log "building bzImage (-j$JOBS, ccache)"
-if ! "${MK[@]}" -j"$JOBS" bzImage >"$K/build.log" 2>&1; then
+if ! kmake "$K/src" "$K/obj" -j"$JOBS" bzImage >"$K/build.log" 2>&1; then
 	tail -40 "$K/build.log" >&2
 	die "build failed, full log in $K/build.log"
 fi

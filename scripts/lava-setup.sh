@@ -8,9 +8,8 @@
 # installs nothing and downloads nothing.  Kept apart from scripts/setup.sh
 # on purpose: lava-dispatcher is 146 packages that make check never uses.
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-SRV="$TOP/build/lava/server"
-die() { echo "lava-setup: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+SRV="$B/lava/server"
 
 [ "$(id -u)" = 0 ] || die "run as root (apt-get, and lava-run boots QEMU as root)"
 [ -r /etc/debian_version ] || die "not Debian: install lava-dispatcher, python3-jinja2 and qemu-system-x86 yourself"

@@ -31,15 +31,12 @@
 # exitwatch.only=f0), LAVA_JOB_ID, LAVA_REQUIRE_IDENTICAL=1 (a result that
 # differs from vm-test's console.log fails the run: make check sets it).
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
+. "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3 # lava_common lives in Debian's python3, not a pyenv one
 H="$PY $TOP/lava/exitwatch_lava.py"
 export PYTHONDONTWRITEBYTECODE=1
 # the guests' kernel command line, as the job template has it
 suite_args() { $PY -c 'import sys; sys.path.insert(0, sys.argv[1]); import exitwatch_lava as l; print(l.SUITE_ARGS)' "$TOP/lava"; }
-die() { echo "lava: $*" >&2; exit 2; }
-log() { echo "lava: $*"; }
 
 mode=run
 case "${1:-}" in
@@ -56,7 +53,7 @@ lava_initramfs() {
 	local k=$1 dest=$2 edit=${3:-} vm="$B/$1/vm" st
 	if [ ! -f "$vm/initramfs.cpio.gz" ]; then
 		log "no $vm/initramfs.cpio.gz: making it with make vm-test KERNEL=$k (runs the suite once)"
-		make -s -C "$TOP" vm-test KERNEL="$k" || die "make vm-test KERNEL=$k failed"
+		$MAKE -s -C "$TOP" vm-test KERNEL="$k" || die "make vm-test KERNEL=$k failed"
 	fi
 	st=$(dirname "$dest")/overlay
 	rm -rf "$st" && mkdir -p "$st" && cp -a "$TOP/lava/overlay/." "$st/"
@@ -135,7 +132,7 @@ cost)
 	k=${1:-${KERNEL:-base}}
 	d="$B/lava/cost-$k"
 	[ -f "$B/$k/bzImage" ] || die "no $B/$k/bzImage"
-	[ -f "$B/cost/initramfs.cpio" ] || make -s -C "$TOP" cost-initramfs >/dev/null || die "cannot build the cost initramfs (make cost-initramfs)"
+	[ -f "$B/cost/initramfs.cpio" ] || $MAKE -s -C "$TOP" cost-initramfs >/dev/null || die "cannot build the cost initramfs (make cost-initramfs)"
 	rm -rf "$d" && mkdir -p "$d"
 	$H job cost --cost-kernel "$k" --kernel-url "$(url "$B/$k/bzImage")" --ramdisk-url "$(url "$B/cost/initramfs.cpio")" -o "$d/job.yaml"
 	log "cost-$k: job $d/job.yaml validates; running it with lava-run"

@@ -5,8 +5,7 @@
 # when a cell failed, or when a feature test passed on a kernel that the
 # SPEC says lacks the feature (a probe that cannot tell).
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
+. "$(dirname "$0")/lib.sh"
 declare -A DIRS=([base]="$B/base/vm/out" [patched]="$B/patched/vm/out" [host]="$B/host/out")
 COLS=(base patched host)
 ROWS=(f0 selftest f1 f2 f3 f4 f5 f6 f7 f9 f10 f11c f11s f8 stress)

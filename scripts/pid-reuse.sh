@@ -13,21 +13,19 @@
 #      REUSE_INTERVALS_US: a table (pid_reuse_harness.dat, the JSON beside).
 # Nothing else of the suite runs in that guest.
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
+. "$(dirname "$0")/lib.sh"
 R="$TOP/results/reliability"
 KERNEL=${REUSE_KERNEL:-patched}
 MECHS=${REUSE_MECHANISMS:-pidfd-epoll,pidfd-poll,pidfd-info,waitid,proc-poll,kill0-poll}
 INTERVALS=${REUSE_INTERVALS_US:-1000 100000}
 W="$B/reliability/reuse-$KERNEL"
-die() { echo "pid-reuse: $*" >&2; exit 1; }
 
-make -s -C "$TOP" "$B/exitwatch-static" "$B/tests/stress_pid_reuse" >/dev/null ||
-	die "cannot build build/exitwatch-static and the test"
+$MAKE -s -C "$TOP" "$B/exitwatch-guest" "$B/tests/stress_pid_reuse" >/dev/null ||
+	die "cannot build build/exitwatch-guest and the test"
 [ -f "$B/$KERNEL/bzImage" ] || die "no build/$KERNEL/bzImage: make kernel KERNEL=$KERNEL"
 rm -rf "$W"
 mkdir -p "$W/extra" "$R"
-cp "$B/exitwatch-static" "$W/extra/exitwatch"
+cp "$B/exitwatch-guest" "$W/extra/exitwatch"
 cmd="exitwatch run -s reuse -m $MECHS --guest --no-floor --interval-us"
 {
 	echo '#!/bin/sh'

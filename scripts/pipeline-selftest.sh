@@ -6,8 +6,8 @@
 # that panics at boot, and with an init that hangs, and checks that
 # vm-test fails within its timeout each time.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-W="$TOP/build/pipeline-selftest"
+. "$(dirname "$0")/lib.sh"
+W="$B/pipeline-selftest"
 rm -rf "$W"
 mkdir -p "$W"
 bad=0
@@ -37,7 +37,7 @@ done
 
 if [ "${PIPELINE_SKIP_VM:-0}" = 1 ]; then
 	say "guest panic/hang" "SKIP: PIPELINE_SKIP_VM=1"
-elif [ ! -f "$TOP/build/base/bzImage" ]; then
+elif [ ! -f "$B/base/bzImage" ]; then
 	say "guest panic/hang" "SKIP: no build/base/bzImage"
 	bad=1
 else

@@ -9,8 +9,7 @@
 #   CLI fuzz     build/fuzz-cli/summary.txt (scripts/fuzz-cli.sh)
 # The stream files it read are copied to results/reliability/runs/.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
+. "$(dirname "$0")/lib.sh"
 R="$TOP/results/reliability"
 mkdir -p "$R/runs"
 S="$R/section.md"

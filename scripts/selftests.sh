@@ -7,14 +7,13 @@
 # from the tree given as $1 (vm-test.sh passes build/$KERNEL/src), else
 # from build/patched/src when scripts/kernel.sh patched has made it.
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
-[ -d "$B/src/linux-source-6.1" ] || "$TOP/scripts/kernel.sh" unpack
+. "$(dirname "$0")/lib.sh"
+[ -d "$PRISTINE" ] || kernel_unpack
 
 build_tree() { # SRC OUT HDR
 	local SRC=$1 OUT=$2 HDR=$3
 	local ST="$SRC/tools/testing/selftests/pidfd"
-	[ -d "$ST" ] || { echo "selftests: $ST missing" >&2; exit 1; }
+	[ -d "$ST" ] || die "$ST missing"
 	# TEST_GEN_PROGS and TEST_GEN_PROGS_EXTENDED (helpers the tests exec,
 	# not tests: listed in $OUT/helpers.list for run-tests.sh), with
 	# their backslash continuations joined
@@ -28,14 +27,13 @@ build_tree() { # SRC OUT HDR
 	fi
 	rm -rf "$OUT"
 	mkdir -p "$OUT" "$HDR"
-	make -s -C "$SRC" O="$HDR" ARCH=x86_64 INSTALL_HDR_PATH="$HDR/usr" headers_install >/dev/null
+	kmake "$SRC" "$HDR" INSTALL_HDR_PATH="$HDR/usr" headers_install >/dev/null
 	for p in $progs $helpers; do
 		echo "  SELFTEST $p ($(basename "$OUT"))"
 		gcc -g -O2 -Wall -static -pthread -isystem "$HDR/usr/include" \
 			-I"$ST" "$ST/$p.c" "$TOP/tests/selftest_unbuffered.c" -o "$OUT/$p" 2>"$OUT/$p.build.log" || {
 			cat "$OUT/$p.build.log" >&2
-			echo "selftests: $p does not build ($SRC)" >&2
-			exit 1
+			die "$p does not build ($SRC)"
 		}
 		rm -f "$OUT/$p.build.log"
 	done
@@ -43,11 +41,10 @@ build_tree() { # SRC OUT HDR
 	echo "$stamp" >"$OUT/.stamp"
 }
 
-build_tree "$B/src/linux-source-6.1" "$B/selftests" "$B/selftests-hdr"
+build_tree "$PRISTINE" "$B/selftests" "$B/selftests-hdr"
 PATCHED_SRC=${1:-$B/patched/src}
 if [ -d "$PATCHED_SRC/tools/testing/selftests/pidfd" ]; then
 	build_tree "$PATCHED_SRC" "$B/selftests-patched" "$B/selftests-patched-hdr"
 elif [ -n "${1:-}" ]; then
-	echo "selftests: $1 has no tools/testing/selftests/pidfd" >&2
-	exit 1
+	die "$1 has no tools/testing/selftests/pidfd"
 fi

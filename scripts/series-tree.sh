@@ -12,16 +12,15 @@
 #           (0000-cover-letter.patch) is left as it is.
 # Then: make check-series, make vm-test KERNEL=patched.
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-T="$TOP/build/series-tree"
+. "$(dirname "$0")/lib.sh"
+T="$B/series-tree"
 P="$TOP/kernel-patches"
-die() { echo "series-tree: $*" >&2; exit 2; }
 
 case "${1:-}" in
 init)
 	[ ! -e "$T" ] || die "$T exists: remove it first, or export what it holds"
-	"$TOP/scripts/kernel.sh" unpack
-	cp -a "$TOP/build/src/linux-source-6.1" "$T"
+	kernel_unpack
+	cp -a "$PRISTINE" "$T"
 	cd "$T"
 	git init -q
 	git config user.name "exitwatch developers"
@@ -30,7 +29,6 @@ init)
 	git add -f -A . >/dev/null
 	git commit -qm "linux-source-6.1 (Debian $(sed -n 's/^SUBLEVEL = //p' Makefile | sed 's/^/6.1./'))"
 	git tag base
-	. "$TOP/scripts/series.sh"
 	series_read "$P/series"
 	for p in ${patches[@]+"${patches[@]}"}; do
 		git am -q "$P/$p" || die "git am $p failed (see $T)"

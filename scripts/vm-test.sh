@@ -11,9 +11,9 @@
 # and the console tail is shown.  The verdict comes from prove over the
 # collected KTAP streams.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 KERNEL=${1:-${KERNEL:-base}}
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-B="$TOP/build"
+ME="vm-test[$KERNEL]"
 K="$B/$KERNEL"
 VM=${VM_DIR:-$K/vm}
 # the debug kernel (KASAN, lockdep, kmemleak) runs several times slower under
@@ -36,9 +36,6 @@ VM_ACCEL=${VM_ACCEL:-tcg}
 VM_MEM=${VM_MEM:-$def_mem}
 VM_CPUS=${VM_CPUS:-2}
 VM_EXTRA_APPEND=${VM_EXTRA_APPEND:-}
-
-die() { echo "vm-test[$KERNEL]: $*" >&2; exit 1; }
-log() { echo "vm-test[$KERNEL]: $*"; }
 
 [ -f "$K/bzImage" ] || die "no $K/bzImage: run make kernel KERNEL=$KERNEL"
 BUSYBOX=$(command -v busybox || true)
@@ -145,9 +142,9 @@ log "guest ran $(($(date +%s) - start)) s, qemu exit $rc"
 
 if [ ! -f "$VM/out/done" ]; then
 	if [ $rc = 124 ] || [ $rc = 137 ]; then
-		echo "vm-test[$KERNEL]: guest hung: no result within ${VM_TIMEOUT}s" >&2
+		warn "guest hung: no result within ${VM_TIMEOUT}s"
 	else
-		echo "vm-test[$KERNEL]: guest stopped before finishing (panic?), qemu exit $rc" >&2
+		warn "guest stopped before finishing (panic?), qemu exit $rc"
 	fi
 	echo "---- console tail ($VM/console.log) ----" >&2
 	tail -40 "$VM/console.log" >&2 || true
@@ -160,7 +157,7 @@ fi
 SPLATS='BUG:|WARNING:|KASAN|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|sleeping function called from invalid context|detected stalls? on CPU|self-detected stall|blocked for more than [0-9]+ seconds|Oops|general protection fault|kernel BUG at|kmemleak:.*new suspected|kmemleak:.*disabled|Kernel memory leak detector disabled'
 bad=0
 if grep -nE "$SPLATS" "$VM/out/dmesg.txt" >"$VM/splats.txt"; then
-	echo "vm-test[$KERNEL]: kernel reports in dmesg ($(wc -l <"$VM/splats.txt") lines match; $VM/out/dmesg.txt):" >&2
+	warn "kernel reports in dmesg ($(wc -l <"$VM/splats.txt") lines match; $VM/out/dmesg.txt):"
 	head -20 "$VM/splats.txt" >&2
 	first=$(head -1 "$VM/splats.txt" | cut -d: -f1)
 	echo "---- the first report ----" >&2
@@ -170,11 +167,11 @@ fi
 # kmemleak (debug kernel): any unreferenced object after the run fails it
 if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$K/obj/.config" 2>/dev/null; then
 	if [ ! -f "$VM/out/kmemleak.txt" ] || [ -s "$VM/out/kmemleak.err" ]; then
-		echo "vm-test[$KERNEL]: kmemleak gave no report: $(cat "$VM/out/kmemleak.err" 2>/dev/null)" >&2
+		warn "kmemleak gave no report: $(cat "$VM/out/kmemleak.err" 2>/dev/null)"
 		bad=1
 	fi
 	if [ -s "$VM/out/kmemleak.txt" ]; then
-		echo "vm-test[$KERNEL]: kmemleak: $(grep -c '^unreferenced object' "$VM/out/kmemleak.txt") unreferenced objects after the run ($VM/out/kmemleak.txt):" >&2
+		warn "kmemleak: $(grep -c '^unreferenced object' "$VM/out/kmemleak.txt") unreferenced objects after the run ($VM/out/kmemleak.txt):"
 		head -60 "$VM/out/kmemleak.txt" >&2
 		bad=1
 	elif [ $bad = 0 ]; then
@@ -185,7 +182,7 @@ fi
 # unreliable (a KASAN report, a bad page): a run it stopped watching is no pass
 if grep -q '^CONFIG_PROVE_LOCKING=y' "$K/obj/.config" 2>/dev/null; then
 	if ! grep -qE 'debug_locks: +1' "$VM/out/lockdep.txt" 2>/dev/null; then
-		echo "vm-test[$KERNEL]: lockdep was off at the end of the run ($(tr -s ' ' <"$VM/out/lockdep.txt" 2>/dev/null || echo 'no /proc/lockdep_stats')): its silence proves nothing" >&2
+		warn "lockdep was off at the end of the run ($(tr -s ' ' <"$VM/out/lockdep.txt" 2>/dev/null || echo 'no /proc/lockdep_stats')): its silence proves nothing"
 		bad=1
 	elif [ $bad = 0 ]; then
 		log "lockdep: still on at the end of the run (debug_locks 1)"
