@@ -19,6 +19,8 @@
 #include "child.h"
 #include "spawner.h"
 #include "reference.h"
+#include "sweep.h"
+#include "load.h"
 
 volatile sig_atomic_t ew_interrupted;
 
@@ -28,6 +30,7 @@ static const char *const scenario_names[EW_SC_NR] = {
 static const char *const lat_names[EW_L_NR] = {
 	"trigger_to_user", "exit_to_user", "exit_to_wake", "wake_to_run", "run_to_user",
 	"signal_to_begin", "begin_to_exit", "mm_teardown", "exit_to_reap",
+	"exit_to_freed", "trigger_to_freed", "trigger_to_mrelease",
 };
 static const char *const stage_names[EW_S_NR] = {
 	"exit_to_mm_start", "mm_teardown", "mm_end_to_notify", "notify_to_wake",
@@ -71,7 +74,7 @@ void ew_opts_default(struct ew_opts *o)
 	o->churn_n = 10;
 	o->stagger_ms = 500;
 	o->stagger_n = 500;
-	o->heavy_mb = 64;
+	o->heavy_mbs[o->nheavy_mb++] = 64;
 	o->heavy_n = 8;
 	o->heavy_rounds = 2;
 	o->interval_us = 1000;
@@ -109,6 +112,9 @@ struct child {
 	int round;
 	uint64_t t_fork0, t_fork1, t_trigger;
 	int expect_status;
+	int mr_fd;		/* sigkill+mrelease: our own pidfd of the child, -1 none */
+	int mr_ret;		/* process_mrelease(): 0 or -errno */
+	uint64_t t_mrelease;	/* when it returned, 0 not called */
 	int notice;		/* index into the notice log, -1 none */
 	int event;		/* index into the events, -1 none */
 	int next;		/* hash chain */
@@ -175,7 +181,7 @@ static pid_t spawn_vm(struct cellrun *cr, int kind, int idx, int want_pidfd, int
 	a->shm = cr->shm;
 	a->kind = kind;
 	a->idx = idx;
-	a->heavy_mb = cr->opts->heavy_mb;
+	a->heavy_mb = cr->cell->rss_mb;
 	a->stagger_ms = cr->opts->stagger_ms;
 	return clone(vm_child, stack + VM_STACK, CLONE_VM | CLONE_FILES | SIGCHLD |
 		     (want_pidfd ? CLONE_PIDFD : 0), a, pidfd);
@@ -214,14 +220,14 @@ static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
 		if (pid < 0 && errno == 0)
 			errno = ENOMEM;
 	} else if (cr->sp.pid > 0) {
-		struct ew_spawn_req rq = { kind, idx, cr->opts->heavy_mb, cr->opts->stagger_ms,
+		struct ew_spawn_req rq = { kind, idx, cr->cell->rss_mb, cr->opts->stagger_ms,
 					   !!(ops->flags & EW_NEEDS_PIDFD) };
 
 		pid = ew_spawner_child(&cr->sp, &rq, &pidfd);
 	} else {
 		pid = sys_clone3(&a, sizeof(a));
 		if (pid == 0)
-			child_body(cr->shm, kind, idx, cr->opts->heavy_mb, cr->opts->stagger_ms);
+			child_body(cr->shm, kind, idx, cr->cell->rss_mb, cr->opts->stagger_ms);
 	}
 	c->t_fork1 = ew_now_ns();
 	if (pid < 0)
@@ -230,6 +236,9 @@ static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
 	c->round = round;
 	c->notice = -1;
 	c->event = -1;
+	c->mr_fd = -1;
+	if (cr->cell->kill_path == EW_KILL_MRELEASE)
+		c->mr_fd = pidfd >= 0 ? fcntl(pidfd, F_DUPFD_CLOEXEC, 3) : sys_pidfd_open(pid, 0);
 	c->expect_status = (kind == K_PAUSE || kind == K_HEAVY) ? SIGKILL : (1 + idx % 100) << 8;
 	cr->nkids++;
 	if (pgid >= 0)
@@ -443,6 +452,27 @@ static void vm_stacks(struct cellrun *cr, size_t n)
 	cr->vm_used = 0;
 }
 
+/*
+ * sigkill+mrelease (issue 17): right after the kill, reap each victim's
+ * address space in our own context, as Android's lmkd does
+ */
+static void mrelease_round(struct ew_cell *cell, struct child *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (kids[i].mr_fd < 0)
+			continue;
+		kids[i].mr_ret = sys_process_mrelease(kids[i].mr_fd, 0) ? -errno : 0;
+		kids[i].t_mrelease = ew_now_ns();
+		cell->mrelease_calls++;
+		if (!kids[i].mr_ret)
+			cell->mrelease_ok++;
+		else
+			cell->mrelease_errno = -kids[i].mr_ret;
+		close(kids[i].mr_fd);
+		kids[i].mr_fd = -1;
+	}
+}
+
 static int round_kill(struct cellrun *cr, int n, int kind, int round)
 {
 	size_t first = cr->nkids, base = nlog_now(cr);
@@ -473,6 +503,8 @@ static int round_kill(struct cellrun *cr, int n, int kind, int round)
 	/* the whole burst dies at once: one kill() of the process group */
 	if (kill(-pgid, SIGKILL) < 0)
 		return -errno;
+	if (cr->cell->kill_path == EW_KILL_MRELEASE)
+		mrelease_round(cr->cell, cr->kids + first, cr->nkids - first);
 	return wait_notices(cr, base + (cr->nkids - first), 3000);
 }
 
@@ -716,6 +748,8 @@ static void join(struct cellrun *cr)
 			ew_samples_add(&lat[EW_L_MM_TEARDOWN], ev->t[EW_T_MM_END] - ev->t[EW_T_MM_START]);
 		if (ev->t[EW_T_REAP] && ev->t[EW_T_EXIT] && ev->t[EW_T_REAP] >= ev->t[EW_T_EXIT])
 			ew_samples_add(&lat[EW_L_EXIT_TO_REAP], ev->t[EW_T_REAP] - ev->t[EW_T_EXIT]);
+		if (c->scenario == EW_SC_HEAVY)
+			ew_freed_samples(ev, ch->t_trigger, ch->t_mrelease, lat);
 	}
 	c->cdf_metric = lat[EW_L_EXIT_TO_USER].n ? EW_L_EXIT_TO_USER : EW_L_TRIGGER_TO_USER;
 	for (int l = 0; l < EW_L_NR; l++) {
@@ -955,8 +989,11 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 	sweep_events(&cr, c->scenario == EW_SC_BURST || c->scenario == EW_SC_HEAVY ? cr.nkids : 0);
 
 	/* children nobody noticed are still here: kill and reap them */
-	for (size_t i = 0; i < cr.nkids; i++)
+	for (size_t i = 0; i < cr.nkids; i++) {
 		kill(cr.kids[i].pid, SIGKILL);
+		if (cr.kids[i].mr_fd >= 0)
+			close(cr.kids[i].mr_fd);
+	}
 	kill(sentinel, SIGKILL);
 	ew_spawner_stop(&cr.sp);
 	for (int i = 0; i < nload; i++)
@@ -1098,6 +1135,10 @@ static void merge_rep(struct ew_cell *c, const struct ew_cell *r)
 		}
 	}
 	c->interrupted |= r->interrupted;
+	c->mrelease_calls += r->mrelease_calls;
+	c->mrelease_ok += r->mrelease_ok;
+	if (r->mrelease_errno)
+		c->mrelease_errno = r->mrelease_errno;
 	if (r->reason[0] && !c->reason[0])
 		snprintf(c->reason, sizeof(c->reason), "%s", r->reason);
 }
@@ -1147,6 +1188,10 @@ static void json_cell(struct ew_json *j, const struct ew_cell *c)
 	ew_json_u64(j, "n", c->n);
 	ew_json_bool(j, "load", c->load);
 	ew_json_str(j, "mechanism", c->ops->name);
+	if (c->scenario == EW_SC_HEAVY) {
+		ew_json_u64(j, "rss_mb", c->rss_mb);
+		ew_json_str(j, "kill_path", ew_kill_path_name(c->kill_path));
+	}
 	ew_json_str(j, "status", c->skipped ? "skipped" : c->interrupted ? "interrupted" : "ok");
 	if (c->skipped) {
 		ew_json_str(j, "skip_reason", c->reason);
@@ -1186,6 +1231,13 @@ static void json_cell(struct ew_json *j, const struct ew_cell *c)
 	ew_json_u64(j, "watcher_woken", c->woken);
 	ew_json_end_obj(j);
 	ew_json_u64(j, "mechanism_lost_events", c->mech_lost);
+	if (c->kill_path == EW_KILL_MRELEASE) {
+		ew_json_obj(j, "mrelease");
+		ew_json_u64(j, "calls", c->mrelease_calls);
+		ew_json_u64(j, "returned_0", c->mrelease_ok);
+		ew_json_str(j, "last_error", c->mrelease_errno ? strerror(c->mrelease_errno) : "");
+		ew_json_end_obj(j);
+	}
 	ew_json_dbl(j, "exits_per_s", c->exits_per_s);
 	ew_json_u64(j, "watcher_cpu_ns", c->watcher_cpu_ns);
 	ew_json_dbl(j, "watcher_cpu_ns_per_exit", c->watcher_cpu_ns * per);
@@ -1277,6 +1329,28 @@ static void json_machine(struct ew_json *j, const char *load_start, const char *
 	ew_json_str(j, "pid_max", buf);
 	ew_json_str(j, "loadavg_start", load_start);
 	ew_json_str(j, "loadavg_end", load_end);
+	ew_json_end_obj(j);
+}
+
+static void json_load(struct ew_json *j, const struct ew_load *l)
+{
+	ew_json_obj(j, "load");
+	ew_json_bool(j, "measured", l->before.ok && l->after.ok);
+	ew_json_arr_inline(j, "loadavg_before");
+	for (int i = 0; i < 3; i++)
+		ew_json_dbl(j, NULL, l->before.loadavg[i]);
+	ew_json_end_arr(j);
+	ew_json_arr_inline(j, "loadavg_after");
+	for (int i = 0; i < 3; i++)
+		ew_json_dbl(j, NULL, l->after.loadavg[i]);
+	ew_json_end_arr(j);
+	ew_json_dbl(j, "before_busy_cpus", l->before_busy_cpus);
+	ew_json_dbl(j, "before_steal_pct", l->before_steal_pct);
+	ew_json_dbl(j, "steal_pct", l->steal_pct);
+	ew_json_dbl(j, "others_cpus", l->others_cpus);
+	ew_json_u64(j, "cpus", l->cpus);
+	ew_json_bool(j, "busy", l->busy);
+	ew_json_str(j, "verdict", l->verdict);
 	ew_json_end_obj(j);
 }
 
@@ -1426,6 +1500,8 @@ int ew_run(struct ew_opts *o)
 	struct ew_tracer_info tinfo;
 	struct ew_floor floor_;
 	struct ew_ref ref = { 0 };
+	struct ew_load_snap snap_idle, snap0, snap1;
+	struct ew_load mload;
 	struct ew_shm *shm;
 	int shm_fd = -1;
 	char why[512] = "", load0[128], load1[128];
@@ -1438,7 +1514,11 @@ int ew_run(struct ew_opts *o)
 	memset(&tinfo, 0, sizeof(tinfo));
 	sigaction(SIGUSR1, &usr1, NULL);	/* no SA_RESTART: interrupts waits */
 	loadavg(load0, sizeof(load0));
-	maxcells = o->nmechs * o->nloads * (o->nscen * (o->nn + 1));
+	/* half a second of doing nothing: what the others use (load.h) */
+	ew_load_snap(&snap_idle);
+	usleep(500000);
+	ew_load_snap(&snap0);
+	maxcells = o->nmechs * o->nloads * (o->nscen * (o->nn + 1)) + o->nloads * ew_heavy_cells_max(o);
 	cells = calloc(maxcells, sizeof(*cells));
 	shm = ew_shm_create(&shm_fd);
 	if (!cells || !shm) {
@@ -1449,6 +1529,13 @@ int ew_run(struct ew_opts *o)
 		int sc = o->scenarios[s];
 		int nlist = sc == EW_SC_BURST ? o->nn : 1;
 
+		if (sc == EW_SC_HEAVY) {
+			/* the victim-size sweep (sweep.c); load on is for bursts only with --load-sizes */
+			for (int l = 0; l < o->nloads; l++)
+				if (!o->loads[l] || !o->nload_ns)
+					ew_heavy_cells(o, o->loads[l], cells, &ncells, maxcells);
+			continue;
+		}
 		for (int k = 0; k < nlist; k++)
 			for (int l = 0; l < o->nloads; l++)
 				for (int m = 0; m < o->nmechs; m++) {
@@ -1533,15 +1620,22 @@ int ew_run(struct ew_opts *o)
 			r->n = c->n;
 			r->load = c->load;
 			r->ops = c->ops;
+			r->rss_mb = c->rss_mb;
+			r->kill_path = c->kill_path;
 			if (o->reps > 1)
 				fprintf(stderr, "[%3d/%d rep %d/%d] ", i + 1, ncells, rep + 1, o->reps);
 			else
 				fprintf(stderr, "[%3d/%d] ", i + 1, ncells);
 			fprintf(stderr, "%-7s N=%-5d load=%-3s %-13s ", ew_scenario_name(c->scenario),
 				c->n, c->load ? "on" : "off", c->ops->name);
+			if (c->scenario == EW_SC_HEAVY)
+				fprintf(stderr, "%4d MB %-16s ", c->rss_mb, ew_kill_path_name(c->kill_path));
 			fflush(stderr);
 			if (!o->no_ref)
 				ew_ref_slice(&ref, 10);	/* interleaved with the cells */
+			/* the end of exit_mmap (memory freed): stamped in the heavy cells only */
+			if (tracer)
+				ew_tracer_mm_end(tracer, c->scenario == EW_SC_HEAVY);
 			ret = run_cell(o, r, tracer, shm, shm_fd, accs[i].lat);
 			if (r->skipped) {
 				c->skipped = 1;
@@ -1574,6 +1668,9 @@ int ew_run(struct ew_opts *o)
 	if (ew_interrupted)
 		fprintf(stderr, "exitwatch: interrupted: writing the %d cells collected\n", done);
 	loadavg(load1, sizeof(load1));
+	ew_load_snap(&snap1);
+	ew_load_judge(&mload, &snap_idle, &snap0, &snap1, (int)sysconf(_SC_NPROCESSORS_ONLN), sysconf(_SC_CLK_TCK));
+	fprintf(stderr, "exitwatch: %s\n", mload.verdict);
 
 	out = strcmp(o->out, "-") ? fopen(o->out, "w") : stdout;
 	if (!out) {
@@ -1593,6 +1690,7 @@ int ew_run(struct ew_opts *o)
 	ew_json_str(&j, "note", o->note ? o->note : "");
 	ew_json_end_obj(&j);
 	json_machine(&j, load0, load1);
+	json_load(&j, &mload);
 	ew_json_obj(&j, "tracer");
 	ew_json_bool(&j, "enabled", tracer != NULL);
 	ew_json_str(&j, "reason", tracer ? "" : why);
@@ -1612,7 +1710,12 @@ int ew_run(struct ew_opts *o)
 	ew_json_u64(&j, "interval_us", o->interval_us);
 	ew_json_u64(&j, "churn_ms", o->churn_ms);
 	ew_json_u64(&j, "stagger_ms", o->stagger_ms);
-	ew_json_u64(&j, "heavy_mb", o->heavy_mb);
+	ew_json_arr_inline(&j, "heavy_mb");
+	for (int k = 0; k < o->nheavy_mb; k++)
+		ew_json_u64(&j, NULL, o->heavy_mbs[k]);
+	ew_json_end_arr(&j);
+	ew_json_u64(&j, "heavy_n", o->heavy_n);
+	ew_json_u64(&j, "heavy_rounds", o->heavy_rounds);
 	ew_json_str(&j, "spawn", o->spawn_vm ? "vm" : o->spawn_self || spawner_failed ? "fork" : "spawner");
 	ew_json_bool(&j, "mm_stamps", o->mm_stamps);
 	ew_json_u64(&j, "gap_ms", (uint64_t)o->gap_ms);

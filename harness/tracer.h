@@ -17,7 +17,8 @@ struct ew_tracer;
 
 struct ew_tracer_info {
 	int stages_loaded;		/* the optional fentry programs */
-	int mm_loaded;			/* the mm teardown tracepoints */
+	int mm_loaded;			/* the mm teardown tracepoints (--mm-stamps) */
+	int mm_end_loaded;		/* exit_mmap alone: memory freed, for the heavy cells */
 	char stages_reason[160];	/* why not, if not */
 	int exit_tp_before_mm;		/* 1: 6.16+ layout, 0: 6.1 layout, -1: unknown */
 	char exit_tp_layout[128];
@@ -48,6 +49,13 @@ void ew_tracer_close(struct ew_tracer *t);
 
 const char *ew_stamp_name(int stamp);
 const char *ew_hist_name(int id);
+
+/*
+ * the exit_mmap stamp (end of the victim's mm teardown: memory freed) on
+ * (1) or off (0) from now on; without --mm-stamps it is loaded but attached
+ * only while on.  It runs once per mm teardown on the machine.
+ */
+int ew_tracer_mm_end(struct ew_tracer *t, int on);
 
 /* load the mmap_lock/exit_mmap programs (default 1); before ew_tracer_open */
 void ew_tracer_set_mm_stamps(int on);
