@@ -21,6 +21,7 @@
 #include "reference.h"
 #include "sweep.h"
 #include "load.h"
+#include "neutral.h"
 
 volatile sig_atomic_t ew_interrupted;
 
@@ -76,6 +77,7 @@ void ew_opts_default(struct ew_opts *o)
 	o->stagger_n = 500;
 	o->heavy_mbs[o->nheavy_mb++] = 64;
 	o->heavy_n = 8;
+	o->neutral_exits = 50;
 	o->heavy_rounds = 2;
 	o->interval_us = 1000;
 	o->perturb_rounds = 24;
@@ -785,7 +787,20 @@ static pid_t spawn_plain(int busy)
 	return pid;
 }
 
-/* one repetition of a cell into c; its latency samples are appended to acc */
+/*
+ * the optional BPF programs a cell of this scenario needs: the end of
+ * exit_mmap (memory freed) in the heavy cells only; exit_group entry only
+ * where children exit by themselves (churn, stagger): killed ones start
+ * exiting at SIGKILL delivery, and sys_enter runs on every system call
+ */
+void ew_cell_programs(struct ew_tracer *tracer, int scenario)
+{
+	if (!tracer)
+		return;
+	ew_tracer_optional(tracer, EW_OPT_EXIT_MMAP, scenario == EW_SC_HEAVY);
+	ew_tracer_optional(tracer, EW_OPT_SYS_ENTER, scenario == EW_SC_CHURN || scenario == EW_SC_STAGGER);
+}
+
 /* the default spawn path: ew-spawner for this cell; on failure fork ourselves, and say so */
 static int spawner_failed;
 
@@ -802,8 +817,9 @@ static void start_spawner(struct cellrun *cr, int shm_fd)
 	}
 }
 
-static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
-		    struct ew_shm *shm, int shm_fd, struct ew_samples *acc)
+/* one repetition of a cell into c; its latency samples are appended to acc */
+int ew_run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
+		struct ew_shm *shm, int shm_fd, struct ew_samples *acc)
 {
 	struct cellrun cr;
 	pthread_t th;
@@ -1364,8 +1380,8 @@ static const struct ew_cell *find_cell(const struct ew_cell *cells, int n, int s
 	return NULL;
 }
 
-static void json_target(struct ew_json *j, const char *name, const char *target, double measured,
-			const char *unit, int met, const char *note)
+void ew_json_target(struct ew_json *j, const char *name, const char *target, double measured,
+		    const char *unit, int met, const char *note)
 {
 	ew_json_obj(j, NULL);
 	ew_json_str(j, "name", name);
@@ -1388,7 +1404,7 @@ static uint64_t burst1_t2u_p50(const struct ew_cell *cells, int ncells, const ch
 }
 
 static void json_targets(struct ew_json *j, const struct ew_cell *cells, int ncells,
-			 const struct ew_floor *fl, int traced, struct ew_ref *ref)
+			 const struct ew_floor *fl, int traced, struct ew_ref *ref, const struct ew_neutral *nt)
 {
 	const struct ew_cell *a, *b;
 	char note[512];
@@ -1401,14 +1417,16 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 		snprintf(note, sizeof(note), "median over %d interleaved slice pairs (ABBA) of traced / untraced rate; "
 			 "per-iteration medians: %.0f us untraced, %.0f us traced (ratio %.3f)", fl->perturb_n,
 			 fl->iter_untraced.p50 / 1e3, fl->iter_traced.p50 / 1e3, fl->iter_ratio);
-		json_target(j, "observer_perturbation",
+		ew_json_target(j, "observer_perturbation",
 			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)",
 			    fl->perturb_ratio, "ratio", fl->perturb_ratio >= 0.98, note);
 	}
 	if (!fl->perturb_done)
-		json_target(j, "observer_perturbation",
+		ew_json_target(j, "observer_perturbation",
 			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)", NAN,
 			    "ratio", -1, fl->perturb_reason[0] ? fl->perturb_reason : "not measured");
+	if (nt->measured)
+		ew_neutral_target(j, nt);
 	/* 2. nothing lost */
 	for (int i = 0; i < ncells; i++) {
 		if (cells[i].skipped)
@@ -1421,7 +1439,7 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 	snprintf(note, sizeof(note), "%llu storm exits; %llu missed by watchers, %llu without a BPF record, %llu ring-buffer drops%s",
 		 (unsigned long long)cnt, (unsigned long long)missed, (unsigned long long)lost,
 		 (unsigned long long)drops, traced ? "" : " (tracer off: BPF side not checked)");
-	json_target(j, "nothing_lost", "every storm exit accounted for; zero ring-buffer drops",
+	ew_json_target(j, "nothing_lost", "every storm exit accounted for; zero ring-buffer drops",
 		    (double)(missed + lost + drops), "exits unaccounted + drops",
 		    missed + lost + drops == 0 && traced ? 1 : (traced ? 0 : -1), note);
 	/* 3. the floor */
@@ -1429,11 +1447,11 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 	if (a && fl->done && a->lat[EW_L_WAKE_TO_RUN].count) {
 		snprintf(note, sizeof(note), "pidfd-epoll wake->run p50 %.1f us vs pipe ping-pong one-way p50 %.1f us",
 			 a->lat[EW_L_WAKE_TO_RUN].p50 / 1e3, fl->pipe_one_way.p50 / 1e3);
-		json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
+		ew_json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
 			    (double)a->lat[EW_L_WAKE_TO_RUN].p50 / (double)(fl->pipe_one_way.p50 ? fl->pipe_one_way.p50 : 1),
 			    "ratio of p50s", -1, note);
 	} else {
-		json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
+		ew_json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
 			    NAN, "ratio of p50s", -1, "needs burst N=1 pidfd-epoll with the tracer, and the floor");
 	}
 	b = find_cell(cells, ncells, EW_SC_CHURN, -1, 0, "pidfd-epoll");
@@ -1442,10 +1460,10 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 
 		snprintf(note, sizeof(note), "churn pidfd-epoll %.0f exits/s%s vs raw fork+exit+reap %.0f /s",
 			 b->exits_per_s, traced ? " (tracing)" : " (tracer off)", fl->fork_exit_reap_per_s);
-		json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
+		ew_json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
 			    ratio, "ratio", traced ? ratio >= 0.8 : -1, note);
 	} else {
-		json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
+		ew_json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
 			    NAN, "ratio", -1, "needs the churn scenario with pidfd-epoll, and the floor");
 	}
 	/* 4. scaling */
@@ -1455,10 +1473,10 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 		double ca = (double)a->watcher_cpu_ns / a->noticed, cb = (double)b->watcher_cpu_ns / b->noticed;
 
 		snprintf(note, sizeof(note), "watcher CPU per exit: %.2f us at N=10, %.2f us at N=10000", ca / 1e3, cb / 1e3);
-		json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
+		ew_json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
 			    cb / ca, "ratio", cb / ca <= 1.5, note);
 	} else {
-		json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
+		ew_json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
 			    NAN, "ratio", -1, "needs burst N=10 and N=10000 with pidfd-epoll");
 	}
 	/* 5. stage sum */
@@ -1478,7 +1496,7 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 	}
 	snprintf(note, sizeof(note), "worst relative difference over %llu cells: sum of stage means vs mean exit->user",
 		 (unsigned long long)cnt);
-	json_target(j, "stage_sum", "stage breakdown of exit->user adds up to the end-to-end figure within 1%",
+	ew_json_target(j, "stage_sum", "stage breakdown of exit->user adds up to the end-to-end figure within 1%",
 		    worst, "relative difference", cnt ? worst <= 0.01 : -1, note);
 	/* 6. the independent reference */
 	ew_ref_targets(j, ref, burst1_t2u_p50(cells, ncells, "pidfd-epoll"),
@@ -1502,6 +1520,7 @@ int ew_run(struct ew_opts *o)
 	struct ew_ref ref = { 0 };
 	struct ew_load_snap snap_idle, snap0, snap1;
 	struct ew_load mload;
+	struct ew_neutral neutral;
 	struct ew_shm *shm;
 	int shm_fd = -1;
 	char why[512] = "", load0[128], load1[128];
@@ -1592,6 +1611,12 @@ int ew_run(struct ew_opts *o)
 	}
 	if (tracer)
 		ew_tracer_attach(tracer);
+	memset(&neutral, 0, sizeof(neutral));
+	if (o->neutral_pairs && !ew_interrupted) {
+		fprintf(stderr, "exitwatch: observer neutrality: burst N=1, %d ABBA pairs of %d exits, tracer on/off\n",
+			o->neutral_pairs, o->neutral_exits);
+		ew_neutrality(&neutral, o, tracer, shm, shm_fd, o->neutral_pairs, o->neutral_exits);
+	}
 
 	accs = calloc(ncells ? ncells : 1, sizeof(*accs));
 	if (!accs) {
@@ -1633,10 +1658,8 @@ int ew_run(struct ew_opts *o)
 			fflush(stderr);
 			if (!o->no_ref)
 				ew_ref_slice(&ref, 10);	/* interleaved with the cells */
-			/* the end of exit_mmap (memory freed): stamped in the heavy cells only */
-			if (tracer)
-				ew_tracer_mm_end(tracer, c->scenario == EW_SC_HEAVY);
-			ret = run_cell(o, r, tracer, shm, shm_fd, accs[i].lat);
+			ew_cell_programs(tracer, c->scenario);
+			ret = ew_run_cell(o, r, tracer, shm, shm_fd, accs[i].lat);
 			if (r->skipped) {
 				c->skipped = 1;
 				snprintf(c->reason, sizeof(c->reason), "%s", r->reason);
@@ -1715,6 +1738,7 @@ int ew_run(struct ew_opts *o)
 		ew_json_u64(&j, NULL, o->heavy_mbs[k]);
 	ew_json_end_arr(&j);
 	ew_json_u64(&j, "heavy_n", o->heavy_n);
+	ew_json_u64(&j, "neutrality_pairs", o->neutral_pairs);
 	ew_json_u64(&j, "heavy_rounds", o->heavy_rounds);
 	ew_json_str(&j, "spawn", o->spawn_vm ? "vm" : o->spawn_self || spawner_failed ? "fork" : "spawner");
 	ew_json_bool(&j, "mm_stamps", o->mm_stamps);
@@ -1745,6 +1769,7 @@ int ew_run(struct ew_opts *o)
 	}
 	ew_json_end_obj(&j);
 	ew_ref_json(&j, &ref);
+	ew_neutral_json(&j, &neutral);
 	ew_json_obj(&j, "perturbation");
 	ew_json_bool(&j, "measured", floor_.perturb_done);
 	ew_json_str(&j, "reason", floor_.perturb_reason);
@@ -1788,7 +1813,7 @@ int ew_run(struct ew_opts *o)
 		if (cells[i].reps || cells[i].skipped)
 			json_cell(&j, &cells[i]);
 	ew_json_end_arr(&j);
-	json_targets(&j, cells, ncells, &floor_, tracer != NULL, &ref);
+	json_targets(&j, cells, ncells, &floor_, tracer != NULL, &ref, &neutral);
 	ew_json_end_obj(&j);
 	if (out != stdout)
 		fclose(out);

@@ -66,6 +66,7 @@ struct ew_opts {
 	int nheavy_mb;
 	int heavy_n, heavy_rounds;
 	int no_mrelease;	/* --no-mrelease: no sigkill+mrelease heavy cells */
+	int neutral_pairs, neutral_exits;	/* --neutrality PAIRS[:EXITS] (neutral.c); 0 pairs: off */
 	int interval_us;
 	int no_bpf;
 	int mm_stamps;		/* --mm-stamps: load the mm teardown programs (cost: issue 17) */
@@ -143,6 +144,12 @@ const char *ew_stage_name(int s);
 const char *ew_rep_metric_name(int m);
 
 void ew_opts_default(struct ew_opts *o);
+/* attach the optional BPF programs a cell of this scenario needs (tracer.h) */
+void ew_cell_programs(struct ew_tracer *tracer, int scenario);
+struct ew_json;
+/* one entry of the results' "targets" array; met: 1, 0, or -1 for null */
+void ew_json_target(struct ew_json *j, const char *name, const char *target, double measured,
+		    const char *unit, int met, const char *note);
 int ew_run(struct ew_opts *o);
 
 /* floor.c */

@@ -19,7 +19,7 @@ struct ew_tracer {
 	int delivered;
 	struct ew_tracer_info info;
 	int attached;
-	int mm_end_on;		/* exit_mmap attached on request (ew_tracer_mm_end) */
+	int opt_off[EW_OPT_NR];	/* optional programs detached (ew_tracer_optional) */
 };
 
 static const char *const stamp_names[EW_T_NR] = {
@@ -146,6 +146,7 @@ struct ew_tracer *ew_tracer_open(pid_t target_ppid, int filter_watchers, char *w
 	if (!t)
 		return NULL;
 	detect_layout(&t->info);
+	t->opt_off[EW_OPT_EXIT_MMAP] = !mm_stamps;
 	t->skel = !mm_stamps ? NULL : load(target_ppid, filter_watchers, 2, 0, &err);
 	if (t->skel) {
 		t->info.stages_loaded = 1;
@@ -195,29 +196,41 @@ int ew_tracer_attach(struct ew_tracer *t)
 	err = exitwatch_bpf__attach(t->skel);
 	if (!err)
 		t->attached = 1;
-	/* without --mm-stamps, exit_mmap is attached only when asked (ew_tracer_mm_end) */
-	if (!err && !mm_stamps && !t->mm_end_on && t->skel->links.ew_exit_mmap) {
-		bpf_link__destroy(t->skel->links.ew_exit_mmap);
-		t->skel->links.ew_exit_mmap = NULL;
-	}
+	/* the optional programs as asked (ew_tracer_optional) */
+	for (int w = 0; !err && w < EW_OPT_NR; w++)
+		ew_tracer_optional(t, w, !t->opt_off[w]);
 	return err;
 }
 
-int ew_tracer_mm_end(struct ew_tracer *t, int on)
+static struct bpf_link **opt_link(struct ew_tracer *t, int which, struct bpf_program **prog)
 {
-	struct bpf_link **l = &t->skel->links.ew_exit_mmap;
+	switch (which) {
+	case EW_OPT_EXIT_MMAP:
+		*prog = t->skel->progs.ew_exit_mmap;
+		return &t->skel->links.ew_exit_mmap;
+	case EW_OPT_SYS_ENTER:
+		*prog = t->skel->progs.ew_sys_enter;
+		return &t->skel->links.ew_sys_enter;
+	}
+	return NULL;
+}
 
-	if (!t->info.mm_end_loaded || mm_stamps)
-		return t->info.mm_end_loaded ? 0 : -EOPNOTSUPP;
-	t->mm_end_on = on;
+int ew_tracer_optional(struct ew_tracer *t, int which, int on)
+{
+	struct bpf_program *prog;
+	struct bpf_link **l = opt_link(t, which, &prog);
+
+	if (!l)
+		return -EINVAL;
+	if (which == EW_OPT_EXIT_MMAP && (!t->info.mm_end_loaded || mm_stamps))
+		return t->info.mm_end_loaded ? 0 : -EOPNOTSUPP;	/* --mm-stamps: always on */
+	t->opt_off[which] = !on;
 	if (!t->attached)
 		return 0;
 	if (on && !*l) {
-		*l = bpf_program__attach(t->skel->progs.ew_exit_mmap);
-		if (!*l) {
-			*l = NULL;
+		*l = bpf_program__attach(prog);
+		if (!*l)
 			return -errno;
-		}
 	} else if (!on && *l) {
 		bpf_link__destroy(*l);
 		*l = NULL;
