@@ -25,20 +25,21 @@
 #include <time.h>
 #include <unistd.h>
 #include "jsonr.h"
+#include "report.h"
+#include "table.h"
 
 #define MAX_SECTIONS 8
 
-static const char *const mech_order[] = {
+const char *const mech_order[NMECH] = {
 	"pidfd-epoll", "pidfd-poll", "waitid", "sigchld-scan", "proc-poll",
 	"kill0-poll", "cn-proc", "uring-waitid", "pidfd-info",
 };
-#define NMECH ((int)(sizeof(mech_order) / sizeof(mech_order[0])))
-static const char *const colors[NMECH] = {
+const char *const mech_colors[NMECH] = {
 	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
 	"#17becf", "#7f7f7f",
 };
 /* dash types too, so the lines stay apart in grey print */
-static const int dashes[NMECH] = { 1, 1, 1, 2, 2, 2, 4, 4, 4 };
+const int mech_dashes[NMECH] = { 1, 1, 1, 2, 2, 2, 4, 4, 4 };
 
 static const char *const stage_keys[] = {
 	"exit_to_mm_start", "mm_teardown", "mm_end_to_notify", "notify_to_wake",
@@ -57,17 +58,11 @@ struct opts {
 	int nsections;
 };
 
-struct out {
-	FILE *md, *html;
-	const char *dir;
-	int failed;		/* a plot or an embedded image is missing */
-};
 
 /* ---- small helpers ---- */
 
-static const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 /* a formatted string that lives for the next 63 calls */
-static const char *fmt(const char *f, ...)
+const char *fmt(const char *f, ...)
 {
 	static char ring[64][512];
 	static int next;
@@ -85,17 +80,17 @@ static const struct jv *J(const struct jv *v, const char *path)
 	return jv_path(v, path);
 }
 
-static double N(const struct jv *v, const char *path)
+double N(const struct jv *v, const char *path)
 {
 	return jv_num(jv_path(v, path), NAN);
 }
 
-static const char *S(const struct jv *v, const char *path)
+const char *S(const struct jv *v, const char *path)
 {
 	return jv_str(jv_path(v, path), "");
 }
 
-static int B(const struct jv *v, const char *path)
+int B(const struct jv *v, const char *path)
 {
 	const struct jv *x = jv_path(v, path);
 
@@ -103,12 +98,12 @@ static int B(const struct jv *v, const char *path)
 }
 
 /* microseconds from ns, "-" when not measured */
-static const char *us(double ns)
+const char *us(double ns)
 {
 	return isfinite(ns) ? fmt("%.1f", ns / 1e3) : "-";
 }
 
-static int mech_index(const char *name)
+int mech_index(const char *name)
 {
 	for (int i = 0; i < NMECH; i++)
 		if (!strcmp(mech_order[i], name))
@@ -116,7 +111,7 @@ static int mech_index(const char *name)
 	return NMECH - 1;
 }
 
-static int is_ok_run(const struct jv *r)
+int is_ok_run(const struct jv *r)
 {
 	return strcmp(S(r, "status"), "skipped") != 0;
 }
@@ -128,7 +123,7 @@ static const char *metric_of(const struct jv *r)
 	return *m ? m : "trigger_to_user";
 }
 
-static double lat(const struct jv *r, const char *name, const char *key)
+double lat(const struct jv *r, const char *name, const char *key)
 {
 	return N(jv_get(jv_get(r, "latency_ns"), name), key);
 }
@@ -305,7 +300,7 @@ static void html_inline(struct out *o, const char *s, const char *base)
 
 /* ---- the output: every call writes report.md and report.html alike ---- */
 
-static void h2(struct out *o, const char *title)
+void h2(struct out *o, const char *title)
 {
 	fprintf(o->md, "## %s\n\n", title);
 	fputs("<h2>", o->html);
@@ -313,7 +308,7 @@ static void h2(struct out *o, const char *title)
 	fputs("</h2>\n", o->html);
 }
 
-static void para(struct out *o, const char *text)
+void para(struct out *o, const char *text)
 {
 	fprintf(o->md, "%s\n\n", text);
 	fputs("<p>", o->html);
@@ -321,12 +316,12 @@ static void para(struct out *o, const char *text)
 	fputs("</p>\n", o->html);
 }
 
-static void list_begin(struct out *o)
+void list_begin(struct out *o)
 {
 	fputs("<ul>\n", o->html);
 }
 
-static void item(struct out *o, const char *text)
+void item(struct out *o, const char *text)
 {
 	fprintf(o->md, "- %s\n", text);
 	fputs("<li>", o->html);
@@ -334,7 +329,7 @@ static void item(struct out *o, const char *text)
 	fputs("</li>\n", o->html);
 }
 
-static void list_end(struct out *o)
+void list_end(struct out *o)
 {
 	fputs("\n", o->md);
 	fputs("</ul>\n", o->html);
@@ -352,38 +347,72 @@ static void md_cell(FILE *f, const char *s)
 	}
 }
 
-static void row(struct out *o, int head, int n, const char *const *cells)
+/*
+ * Tables are kept until table_end(), which knows every cell of a column:
+ * numbers right-aligned, text left-aligned (table.c), in report.md's
+ * alignment row and report.html's classes.  head starts a new table.
+ */
+void row(struct out *o, int head, int n, const char *const *cells)
 {
-	fputs("|", o->md);
-	for (int i = 0; i < n; i++) {
-		fputc(' ', o->md);
-		md_cell(o->md, cells[i] ? cells[i] : "");
-		fputs(" |", o->md);
-	}
-	fputs("\n", o->md);
+	struct out_table *t = &o->tbl;
+
 	if (head) {
-		fputs("|", o->md);
-		for (int i = 0; i < n; i++)
-			fputs("---|", o->md);
-		fputs("\n", o->md);
-		fputs("<table>\n", o->html);
+		t->ncols = n < OUT_MAX_COLS ? n : OUT_MAX_COLS;
+		t->nrows = 0;
 	}
-	fputs("<tr>", o->html);
-	for (int i = 0; i < n; i++) {
-		fputs(head ? "<th>" : "<td>", o->html);
-		html_inline(o, cells[i] ? cells[i] : "", NULL);
-		fputs(head ? "</th>" : "</td>", o->html);
+	if (t->nrows >= OUT_MAX_ROWS) {
+		fprintf(stderr, "exitwatch report: a table has more than %d rows: the rest left out\n", OUT_MAX_ROWS);
+		return;
 	}
-	fputs("</tr>\n", o->html);
+	for (int i = 0; i < t->ncols; i++)
+		t->cell[t->nrows][i] = strdup(i < n && cells[i] ? cells[i] : "");
+	t->nrows++;
 }
 
-static void table_end(struct out *o)
+void table_end(struct out *o)
 {
+	struct out_table *t = &o->tbl;
+	int right[OUT_MAX_COLS];
+	const char *col[OUT_MAX_ROWS];
+
+	for (int c = 0; c < t->ncols; c++) {
+		for (int r = 1; r < t->nrows; r++)
+			col[r - 1] = t->cell[r][c] ? t->cell[r][c] : "";
+		right[c] = ew_column_numeric(col, t->nrows - 1);
+	}
+	fputs("<table>\n", o->html);
+	for (int r = 0; r < t->nrows; r++) {
+		fputs("|", o->md);
+		fputs("<tr>", o->html);
+		for (int c = 0; c < t->ncols; c++) {
+			const char *x = t->cell[r][c] ? t->cell[r][c] : "";
+
+			fputc(' ', o->md);
+			md_cell(o->md, x);
+			fputs(" |", o->md);
+			fprintf(o->html, "<%s class=\"%s\">", r ? "td" : "th", right[c] ? "n" : "t");
+			html_inline(o, x, NULL);
+			fputs(r ? "</td>" : "</th>", o->html);
+		}
+		fputs("\n", o->md);
+		fputs("</tr>\n", o->html);
+		if (!r) {
+			fputs("|", o->md);
+			for (int c = 0; c < t->ncols; c++)
+				fputs(right[c] ? "---:|" : ":---|", o->md);
+			fputs("\n", o->md);
+		}
+		for (int c = 0; c < t->ncols; c++) {
+			free(t->cell[r][c]);
+			t->cell[r][c] = NULL;
+		}
+	}
+	t->nrows = 0;
 	fputs("\n", o->md);
 	fputs("</table>\n", o->html);
 }
 
-static void plot_ref(struct out *o, const char *name, const char *title, const char *caption)
+void plot_ref(struct out *o, const char *name, const char *title, const char *caption)
 {
 	char path[PATH_MAX];
 
@@ -512,7 +541,9 @@ static void raw_md(struct out *o, const char *text, const char *base)
 			}
 			fputs("<tr>", o->html);
 			for (int i = 0; i < nc; i++) {
-				fputs(in_table == 1 ? "<th>" : "<td>", o->html);
+				/* another tool's table: aligned cell by cell (table.c) */
+				fprintf(o->html, "<%s class=\"%s\">", in_table == 1 ? "th" : "td",
+					ew_cell_kind(cells[i]) == EW_CELL_NUMBER ? "n" : "t");
 				html_inline(o, cells[i], base);
 				fputs(in_table == 1 ? "</th>" : "</td>", o->html);
 			}
@@ -575,7 +606,7 @@ static void raw_md(struct out *o, const char *text, const char *base)
 
 /* ---- plots ---- */
 
-static FILE *open_in(const char *dir, const char *name)
+FILE *open_in(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -588,7 +619,7 @@ static FILE *open_in(const char *dir, const char *name)
 }
 
 /* gnuplot NAME.gp in dir; 0 when NAME.svg and NAME.png were drawn */
-static int gnuplot(const char *dir, const char *name)
+int gnuplot(const char *dir, const char *name)
 {
 	char gp[PATH_MAX];
 	pid_t pid;
@@ -616,22 +647,19 @@ static int gnuplot(const char *dir, const char *name)
  * The header of a plot script: the body is drawn twice, as SVG (for the
  * HTML) and PNG (to look at); `body` is written once, replot repeats it.
  */
-static void gp_begin(FILE *f, const char *name)
+void gp_begin(FILE *f, const char *name)
 {
 	fprintf(f, "# drawn by exitwatch report; run `gnuplot %s.gp` here to redraw\n", name);
 	fprintf(f, "set terminal svg size 1000,600 dynamic noenhanced font \"Helvetica,13\" background rgb \"white\"\n");
 	fprintf(f, "set output \"%s.svg\"\n", name);
 }
 
-static void gp_end(FILE *f, const char *name)
+void gp_end(FILE *f, const char *name)
 {
 	fprintf(f, "set terminal pngcairo size 1200,720 noenhanced font \"Helvetica,12\" background rgb \"white\"\n");
 	fprintf(f, "set output \"%s.png\"\nreplot\nset output\n", name);
 }
 
-struct plot {
-	char name[32], title[160], caption[600];
-};
 
 static int cmp_mech(const void *a, const void *b)
 {
@@ -642,7 +670,7 @@ static int cmp_mech(const void *a, const void *b)
 }
 
 /* runs of d matching scenario (and n >= 0, load off), in mechanism then N order */
-static int select_runs(const struct jv *d, const char *scenario, int n, const struct jv **out, int max)
+int select_runs(const struct jv *d, const char *scenario, int n, const struct jv **out, int max)
 {
 	const struct jv *runs = jv_get(d, "runs");
 	int k = 0;
@@ -711,7 +739,7 @@ static int plot_cdf(const struct opts *op, const struct jv *d, struct plot *p)
 		int m = mech_index(S(rs[i], "mechanism"));
 
 		fprintf(f, "%s\"cdf_%s.dat\" using 1:2 with lines lw 2 dt %d lc rgb \"%s\" title \"%s\"",
-			i ? ", \\\n     " : "", mech_order[m], dashes[m], colors[m], mech_order[m]);
+			i ? ", \\\n     " : "", mech_order[m], mech_dashes[m], mech_colors[m], mech_order[m]);
 	}
 	fprintf(f, "\n");
 	gp_end(f, p->name);
@@ -794,8 +822,8 @@ static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *l
 			if (!have[m])
 				continue;
 			fprintf(g, "%s\"byn_%s.dat\" using 1:%d with linespoints lw 2 dt %d pt %d ps 1.2 lc rgb \"%s\" title \"%s\"",
-				first ? "" : ", \\\n     ", mech_order[m], which ? 3 : 2, dashes[m], 5 + 2 * (m % 4),
-				colors[m], mech_order[m]);
+				first ? "" : ", \\\n     ", mech_order[m], which ? 3 : 2, mech_dashes[m], 5 + 2 * (m % 4),
+				mech_colors[m], mech_order[m]);
 			first = 0;
 		}
 		fprintf(g, "\n");
@@ -1071,7 +1099,7 @@ static void sec_floor(struct out *o, const struct jv *d)
 	list_end(o);
 }
 
-static const char *ratio_s(double a, double b)
+const char *ratio_s(double a, double b)
 {
 	return isfinite(a) && isfinite(b) && b > 0 ? fmt("%.2f", a / b) : "-";
 }
@@ -1348,8 +1376,8 @@ static void write_header(struct out *o, const struct jv *d, const struct opts *o
 	static const char css[] =
 		"body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;padding:0 1em;color:#222}"
 		"table{border-collapse:collapse;margin:1em 0;font-size:12px}"
-		"td,th{border:1px solid #bbb;padding:3px 6px;text-align:right;vertical-align:top}"
-		"th{background:#eee}td:first-child,th:first-child{text-align:left}"
+		"td,th{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}"
+		"th{background:#eee}.n{text-align:right;white-space:nowrap}.t{text-align:left}"
 		"img{max-width:100%;height:auto}figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:1000px}"
 		"code{background:#f4f4f4;padding:0 2px}pre{background:#f4f4f4;padding:.5em}";
 
