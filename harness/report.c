@@ -27,6 +27,7 @@
 #include "jsonr.h"
 #include "report.h"
 #include "table.h"
+#include "report_sweep.h"
 
 #define MAX_SECTIONS 8
 
@@ -1514,6 +1515,8 @@ int ew_report_main(int argc, char **argv)
 			     have_byn ? "" : " latency and CPU against N (needs bursts)",
 			     have_st ? "" : " the stage breakdown (needs burst N=1 with the tracer)"));
 	sec_stages(&o, d);
+	if (sec_sweep(&o, op.dir, d) < 0)
+		o.failed = 1;
 	sec_runs(&o, d);
 	if (sc)
 		sec_scaling(&o, sc);
