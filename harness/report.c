@@ -28,6 +28,7 @@
 #include "report.h"
 #include "table.h"
 #include "report_sweep.h"
+#include "report_summary.h"
 
 #define MAX_SECTIONS 8
 
@@ -54,7 +55,7 @@ static const char *const stage_titles[] = {
 #define NSTAGE 6
 
 struct opts {
-	const char *results, *dir, *scaling, *matrix, *bench;
+	const char *results, *dir, *scaling, *matrix, *bench, *reuse;
 	const char *sections[MAX_SECTIONS];
 	int nsections;
 };
@@ -65,7 +66,7 @@ struct opts {
 /* a formatted string that lives for the next 63 calls */
 const char *fmt(const char *f, ...)
 {
-	static char ring[64][512];
+	static char ring[64][2048];
 	static int next;
 	char *b = ring[next++ % 64];
 	va_list ap;
@@ -1362,6 +1363,8 @@ static void usage(FILE *f)
 		"  -s, --scaling FILE     a second run with the N sweep (burst sizes up to 10,000)\n"
 		"  -m, --matrix FILE      the conformance matrix of make check (build/matrix.md)\n"
 		"  -b, --bench FILE       Google Benchmark JSON of make bench (build/bench/bench.json)\n"
+		"  -R, --reuse DIR        wrong answers under pid reuse for the summary, from DIR's\n"
+		"                         pid_reuse.dat and pid_reuse_harness.dat (results/reliability)\n"
 		"  -S, --section FILE     append this markdown section if it exists (repeatable; its\n"
 		"                         image links are relative to its own directory)\n"
 		"  -h, --help\n"
@@ -1380,16 +1383,19 @@ static void write_header(struct out *o, const struct jv *d, const struct opts *o
 		"td,th{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}"
 		"th{background:#eee}.n{text-align:right;white-space:nowrap}.t{text-align:left}"
 		"img{max-width:100%;height:auto}figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:1000px}"
-		"code{background:#f4f4f4;padding:0 2px}pre{background:#f4f4f4;padding:.5em}";
+		"code{background:#f4f4f4;padding:0 2px}pre{background:#f4f4f4;padding:.5em}"
+		".busy{background:#fde8e8;border:1px solid #c33;padding:.5em}";
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+	fprintf(o->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>exitwatch report</title>"
+		"<style>%s</style></head><body>\n", css);
+	/* a busy machine is the first thing a reader sees */
+	sec_load_verdict(o, d);
 	fprintf(o->md, "# exitwatch report\n\nGenerated %s by `exitwatch report` from `%s` (schema %s; see "
 		"harness/SCHEMA.md): how fast, how cheaply and how correctly a process learns that another "
 		"process died, for each of nine mechanisms, on kernel %s.\n\n",
 		when, op->results, S(d, "schema"), S(d, "machine.kernel_release"));
-	fprintf(o->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>exitwatch report</title>"
-		"<style>%s</style></head><body>\n<h1>exitwatch report</h1>\n<p>Generated %s by "
-		"<code>exitwatch report</code> (schema ", css, when);
+	fprintf(o->html, "<h1>exitwatch report</h1>\n<p>Generated %s by <code>exitwatch report</code> (schema ", when);
 	html_esc(o->html, S(d, "schema"), strlen(S(d, "schema")));
 	fputs("): how fast, how cheaply and how correctly a process learns that another process died, for each "
 	      "of nine mechanisms, on kernel ", o->html);
@@ -1405,6 +1411,7 @@ int ew_report_main(int argc, char **argv)
 		{ "matrix", required_argument, 0, 'm' },
 		{ "bench", required_argument, 0, 'b' },
 		{ "section", required_argument, 0, 'S' },
+		{ "reuse", required_argument, 0, 'R' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
@@ -1417,12 +1424,13 @@ int ew_report_main(int argc, char **argv)
 	struct stat st;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:s:m:b:S:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:m:b:S:R:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd': op.dir = optarg; break;
 		case 's': op.scaling = optarg; break;
 		case 'm': op.matrix = optarg; break;
 		case 'b': op.bench = optarg; break;
+		case 'R': op.reuse = optarg; break;
 		case 'S':
 			if (op.nsections >= MAX_SECTIONS) {
 				fprintf(stderr, "exitwatch report: at most %d --section files\n", MAX_SECTIONS);
@@ -1494,12 +1502,14 @@ int ew_report_main(int argc, char **argv)
 		return 2;
 	}
 	write_header(&o, d, &op);
+	sec_summary(&o, d, op.reuse);
 	sec_targets(&o, d, sc);
 	sec_machine(&o, d);
 	sec_mechanisms(&o, d);
 	sec_observer(&o, d);
 	sec_floor(&o, d);
 	sec_reference(&o, d);
+	sec_neutrality(&o, d);
 	h2(&o, "Plots");
 	if (have_cdf)
 		plot_ref(&o, cdf.name, cdf.title, cdf.caption);
