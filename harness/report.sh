@@ -25,7 +25,8 @@ echo "report: $NOTE" >&2
 # time with 0, 16, 64 and 256 MB touched, 5 rounds each, every mechanism
 # with SIGKILL and pidfd-epoll with SIGKILL + process_mrelease() (about 20 s
 # here).  --neutrality: tracer on/off blocks of burst N=1 per mechanism
-# before the cells (about 10 s).
+# before the cells (about 25 s; fewer exits leave the ratio to noise:
+# 4 pairs of 50 gave 0.79-1.51 where 10 pairs of 100 gave 1.06-1.10).
 "$BIN" run \
 	-s burst,churn,stagger,heavy,reuse \
 	-n 1,10,100,1000 \
@@ -33,7 +34,7 @@ echo "report: $NOTE" >&2
 	--large-n 100 --large-mechanisms pidfd-epoll,pidfd-poll,waitid,sigchld-scan \
 	--min-exits "${EW_MIN_EXITS:-100}" --churn-ms 1000 \
 	--stagger-n 200 --stagger-ms 500 --heavy-n 1 --heavy-rounds 5 --heavy-mb 0,16,64,256 \
-	--neutrality 4:50 \
+	--neutrality 8:100 \
 	--note "$NOTE" -o "$OUT/results.json"
 
 # The N sweep to 10,000 (the scaling target) with CLONE_VM children, which

@@ -111,11 +111,11 @@ static int plot_sweep(const char *dir, const struct jv *d, const int *mb, int nm
 	gp_begin(g, p->name);
 	fprintf(g, "set title \"exit -> notice and exit -> memory freed against the victim's touched RSS\\n(kernel %s)\"\n",
 		S(d, "machine.kernel_release"));
-	fprintf(g, "set xlabel \"touched anonymous memory per victim (MB)\"\n");
+	fprintf(g, "set xlabel \"touched anonymous memory per victim (MB; the sizes of the sweep, evenly spaced)\"\n");
 	fprintf(g, "set ylabel \"median latency (microseconds, log scale)\"\n");
 	fprintf(g, "set logscale y\nset format y \"%%.0f\"\nset grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
-	fprintf(g, "set key outside right top\nset offsets graph 0.03, graph 0.03, 0, 0\nset datafile missing \"nan\"\n");
-	fprintf(g, "plot \"sweep.dat\" using 1:2 with linespoints lw 3 pt 7 ps 1.3 lc rgb \"black\" title \"exit -> memory freed\"");
+	fprintf(g, "set key outside right top\nset offsets graph 0.05, graph 0.05, 0, 0\nset datafile missing \"nan\"\n");
+	fprintf(g, "plot \"sweep.dat\" using 0:2:xtic(1) with linespoints lw 3 pt 7 ps 1.3 lc rgb \"black\" title \"exit -> memory freed\"");
 	for (int m = 0; m < NMECH; m++) {
 		int any = 0;
 
@@ -123,7 +123,7 @@ static int plot_sweep(const char *dir, const struct jv *d, const int *mb, int nm
 			any |= heavy_run(d, mb[s], mech_order[m], "sigkill") != NULL;
 		if (!any)
 			continue;
-		fprintf(g, ", \\\n     \"sweep.dat\" using 1:%d with linespoints lw 2 dt %d pt %d ps 1.1 lc rgb \"%s\" title \"%s\"",
+		fprintf(g, ", \\\n     \"sweep.dat\" using 0:%d with linespoints lw 2 dt %d pt %d ps 1.1 lc rgb \"%s\" title \"%s\"",
 			3 + m, mech_dashes[m], 5 + 2 * (m % 4), mech_colors[m], mech_order[m]);
 		first = 0;
 	}
@@ -164,13 +164,13 @@ static int plot_mrelease(const char *dir, const struct jv *d, const int *mb, int
 	gp_begin(g, p->name);
 	fprintf(g, "set title \"kill -> memory freed: SIGKILL alone and SIGKILL + process_mrelease()\\n(kernel %s)\"\n",
 		S(d, "machine.kernel_release"));
-	fprintf(g, "set xlabel \"touched anonymous memory per victim (MB)\"\n");
+	fprintf(g, "set xlabel \"touched anonymous memory per victim (MB; the sizes of the sweep, evenly spaced)\"\n");
 	fprintf(g, "set ylabel \"median latency (microseconds, log scale)\"\n");
 	fprintf(g, "set logscale y\nset format y \"%%.0f\"\nset grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
-	fprintf(g, "set key outside right top\nset offsets graph 0.03, graph 0.03, 0, 0\nset datafile missing \"nan\"\n");
-	fprintf(g, "plot \"mrelease.dat\" using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb \"%s\" title \"SIGKILL: kill -> exit_mmap end\", \\\n"
-		   "     \"mrelease.dat\" using 1:3 with linespoints lw 2 pt 5 ps 1.2 lc rgb \"%s\" title \"SIGKILL + mrelease: kill -> exit_mmap end\", \\\n"
-		   "     \"mrelease.dat\" using 1:4 with linespoints lw 2 dt 2 pt 9 ps 1.2 lc rgb \"%s\" title \"SIGKILL + mrelease: kill -> mrelease returned\"\n",
+	fprintf(g, "set key inside left top box opaque\nset offsets graph 0.05, graph 0.05, 0, 0\nset datafile missing \"nan\"\n");
+	fprintf(g, "plot \"mrelease.dat\" using 0:2:xtic(1) with linespoints lw 2 pt 7 ps 1.2 lc rgb \"%s\" title \"SIGKILL: kill -> exit_mmap end\", \\\n"
+		   "     \"mrelease.dat\" using 0:3 with linespoints lw 2 pt 5 ps 1.2 lc rgb \"%s\" title \"SIGKILL + mrelease: kill -> exit_mmap end\", \\\n"
+		   "     \"mrelease.dat\" using 0:4 with linespoints lw 2 dt 2 pt 9 ps 1.2 lc rgb \"%s\" title \"SIGKILL + mrelease: kill -> mrelease returned\"\n",
 		mech_colors[0], mech_colors[1], mech_colors[2]);
 	gp_end(g, p->name);
 	fclose(g);

@@ -123,7 +123,7 @@ static double key(const struct ew_mech_fig *f, enum ew_use_case uc)
 {
 	switch (uc) {
 	case EW_UC_LMK:
-		return isfinite(f->heavy_e2n_p50) ? f->heavy_e2n_p50 : f->t2u_p50;
+		return isfinite(f->heavy_after_freed) ? f->heavy_after_freed : f->t2u_p50;
 	case EW_UC_SERVICE_MANAGER:
 		return f->t2u_p99;
 	case EW_UC_EVENT_LOOP:
@@ -161,8 +161,9 @@ int ew_use_case_pick(const struct ew_mech_fig *figs, int n, enum ew_use_case uc,
 			snprintf(next, sizeof(next), "; next %s, %.1f us", figs[second].name, ks / 1e3);
 		switch (uc) {
 		case EW_UC_LMK:
-			snprintf(why, len, "not parent-only, no wrong answer; fastest %s: %.1f us%s (best of %d)",
-				 isfinite(b->heavy_e2n_p50) ? "exit->notice for the largest victim" : "trigger->user p50",
+			snprintf(why, len, "not parent-only, no wrong answer; %s: %.1f us%s (best of %d)",
+				 isfinite(b->heavy_after_freed) ? "least time from the victim's memory freed to the notice "
+				 "(heavy sweep, p50, mean over sizes)" : "lowest trigger->user p50",
 				 kb / 1e3, next, cands);
 			break;
 		case EW_UC_SERVICE_MANAGER:

@@ -16,7 +16,7 @@ struct ew_mech_fig {
 	double cpu_per_exit;		/* ns, watcher CPU per exit at the summary's burst size */
 	double status_frac;		/* statuses recovered / expected; NAN: none expected */
 	double reuse_wrong_pct;		/* wrong answers per 100 under pid reuse; NAN: not measured */
-	double heavy_e2n_p50;		/* ns, exit->notice at the sweep's largest victim; NAN */
+	double heavy_after_freed;	/* ns, heavy sweep: exit->notice p50 - exit->freed p50, mean over sizes; NAN */
 	double errors;			/* missed + false notices over the run's cells */
 	int parent_only;		/* only the parent can use it */
 	int fd;				/* gives a file descriptor an event loop can wait on */

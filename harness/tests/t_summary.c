@@ -20,7 +20,7 @@ static void figs4(struct ew_mech_fig *f)
 	for (int i = 0; i < 4; i++) {
 		f[i].measured = 1;
 		f[i].reuse_wrong_pct = NAN;
-		f[i].heavy_e2n_p50 = NAN;
+		f[i].heavy_after_freed = NAN;
 		f[i].status_frac = 1;
 	}
 	f[0] = (struct ew_mech_fig){ "fast-parent", 40e3, 90e3, 5e3, 1, NAN, 9e6, 0, 1, 0, 1 };
