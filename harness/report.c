@@ -919,6 +919,8 @@ static void sec_machine(struct out *o, const struct jv *d)
 		    S(d, "machine.debian_version"), S(d, "machine.pid_max")));
 	item(o, fmt("load average at start: %s; at end: %s (the storms raise it themselves: thousands of "
 		    "killed children are runnable at once)", S(d, "machine.loadavg_start"), S(d, "machine.loadavg_end")));
+	if (jv_get(d, "load"))
+		item(o, fmt("machine load (harness/load.c): %s", S(d, "load.verdict")));
 	item(o, fmt("note: %s", *S(d, "tool.note") ? S(d, "tool.note") : "-"));
 	item(o, fmt("command: `%s` (%.0f s%s%s)", S(d, "tool.command"), N(d, "tool.duration_s"),
 		    N(d, "options.reps") > 1 ? fmt(", %g repetitions of every cell", N(d, "options.reps")) : "",
@@ -930,7 +932,8 @@ static void sec_machine(struct out *o, const struct jv *d)
 			    "every mechanism", N(d, "options.inject_delay_us")));
 	if (B(t, "enabled")) {
 		item(o, fmt("BPF tracer: on. %s. mm teardown tracepoints: %s. Optional fentry programs: %s.",
-			    S(t, "exit_tracepoint_placement"), B(t, "mm_tracepoints") ? "yes" : "no",
+			    S(t, "exit_tracepoint_placement"),
+			    B(t, "mm_tracepoints") ? "yes (--mm-stamps)" : "exit_mmap only, in the heavy cells",
 			    B(t, "stage_programs") ? "loaded" : fmt("not loaded (%s)", S(t, "stage_programs_reason"))));
 		item(o, fmt("ring buffer: %.0f records, %.0f drops; task map full: %.0f times", N(t, "records_total"),
 			    N(t, "ringbuf_drops_total"), N(t, "map_full_total")));

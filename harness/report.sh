@@ -22,7 +22,7 @@ echo "report: $NOTE" >&2
 # a slow, busy 2-core machine (fork+exit+reap can be ~200/s there), and the
 # scaling run below has every mechanism up to N=10,000.
 # The heavy scenario is a sweep of victim size (issue 17): one victim at a
-# time with 0, 16, 64 and 256 MB touched, 5 rounds each, every mechanism
+# time with 0, 16, 64 and 256 MB touched, 8 rounds each, every mechanism
 # with SIGKILL and pidfd-epoll with SIGKILL + process_mrelease() (about 20 s
 # here).  --neutrality: tracer on/off blocks of burst N=1 per mechanism
 # before the cells (about 25 s; fewer exits leave the ratio to noise:
@@ -33,7 +33,7 @@ echo "report: $NOTE" >&2
 	-l both --load-sizes 100 \
 	--large-n 100 --large-mechanisms pidfd-epoll,pidfd-poll,waitid,sigchld-scan \
 	--min-exits "${EW_MIN_EXITS:-100}" --churn-ms 1000 \
-	--stagger-n 200 --stagger-ms 500 --heavy-n 1 --heavy-rounds 5 --heavy-mb 0,16,64,256 \
+	--stagger-n 200 --stagger-ms 500 --heavy-n 1 --heavy-rounds 8 --heavy-mb 0,16,64,256 \
 	--neutrality 8:100 \
 	--note "$NOTE" -o "$OUT/results.json"
 
