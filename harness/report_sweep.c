@@ -77,10 +77,25 @@ static double us_or_nan(double ns)
 	return isfinite(ns) ? ns / 1e3 : NAN;
 }
 
+/* the script of a plot against the sweep's sizes, up to its plot command */
+static FILE *sweep_gp(const char *dir, const struct plot *p, const struct jv *d, const char *title, const char *key)
+{
+	FILE *g = open_in(dir, fmt("%s.gp", p->name));
+
+	if (!g)
+		return NULL;
+	gp_begin(g, p->name);
+	fprintf(g, "set title \"%s\\n(kernel %s)\"\n", title, S(d, "machine.kernel_release"));
+	fprintf(g, "set xlabel \"touched anonymous memory per victim (MB; the sizes of the sweep, evenly spaced)\"\n");
+	fprintf(g, "set ylabel \"median latency (microseconds, log scale)\"\n");
+	fprintf(g, "set logscale y\nset format y \"%%.0f\"\nset grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
+	fprintf(g, "set key %s\nset offsets graph 0.05, graph 0.05, 0, 0\nset datafile missing \"nan\"\n", key);
+	return g;
+}
+
 static int plot_sweep(const char *dir, const struct jv *d, const int *mb, int nmb, struct plot *p)
 {
 	FILE *f = open_in(dir, "sweep.dat"), *g;
-	int first = 1;
 
 	if (!f)
 		return -1;
@@ -105,16 +120,10 @@ static int plot_sweep(const char *dir, const struct jv *d, const int *mb, int nm
 		 "Coloured: the median latency from the child's `sched_process_exit` to each mechanism's notice; "
 		 "black: from `sched_process_exit` to the end of the child's `exit_mmap` (its memory freed), "
 		 "the median over the mechanisms' cells. Lower is better.");
-	g = open_in(dir, "rss_sweep.gp");
+	g = sweep_gp(dir, p, d, "exit -> notice and exit -> memory freed against the victim's touched RSS",
+		     "outside right top");
 	if (!g)
 		return -1;
-	gp_begin(g, p->name);
-	fprintf(g, "set title \"exit -> notice and exit -> memory freed against the victim's touched RSS\\n(kernel %s)\"\n",
-		S(d, "machine.kernel_release"));
-	fprintf(g, "set xlabel \"touched anonymous memory per victim (MB; the sizes of the sweep, evenly spaced)\"\n");
-	fprintf(g, "set ylabel \"median latency (microseconds, log scale)\"\n");
-	fprintf(g, "set logscale y\nset format y \"%%.0f\"\nset grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
-	fprintf(g, "set key outside right top\nset offsets graph 0.05, graph 0.05, 0, 0\nset datafile missing \"nan\"\n");
 	fprintf(g, "plot \"sweep.dat\" using 0:2:xtic(1) with linespoints lw 3 pt 7 ps 1.3 lc rgb \"black\" title \"exit -> memory freed\"");
 	for (int m = 0; m < NMECH; m++) {
 		int any = 0;
@@ -125,9 +134,7 @@ static int plot_sweep(const char *dir, const struct jv *d, const int *mb, int nm
 			continue;
 		fprintf(g, ", \\\n     \"sweep.dat\" using 0:%d with linespoints lw 2 dt %d pt %d ps 1.1 lc rgb \"%s\" title \"%s\"",
 			3 + m, mech_dashes[m], 5 + 2 * (m % 4), mech_colors[m], mech_order[m]);
-		first = 0;
 	}
-	(void)first;
 	fprintf(g, "\n");
 	gp_end(g, p->name);
 	fclose(g);
@@ -158,16 +165,10 @@ static int plot_mrelease(const char *dir, const struct jv *d, const int *mb, int
 		 "the victim's `exit_mmap`, which still runs after process_mrelease() reaped the address space (it then "
 		 "finds the anonymous pages gone and frees the page tables). Dashed: when process_mrelease() returned "
 		 "in the killer. Lower is better.");
-	g = open_in(dir, "mrelease.gp");
+	g = sweep_gp(dir, p, d, "kill -> memory freed: SIGKILL alone and SIGKILL + process_mrelease()",
+		     "inside left top box opaque");
 	if (!g)
 		return -1;
-	gp_begin(g, p->name);
-	fprintf(g, "set title \"kill -> memory freed: SIGKILL alone and SIGKILL + process_mrelease()\\n(kernel %s)\"\n",
-		S(d, "machine.kernel_release"));
-	fprintf(g, "set xlabel \"touched anonymous memory per victim (MB; the sizes of the sweep, evenly spaced)\"\n");
-	fprintf(g, "set ylabel \"median latency (microseconds, log scale)\"\n");
-	fprintf(g, "set logscale y\nset format y \"%%.0f\"\nset grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
-	fprintf(g, "set key inside left top box opaque\nset offsets graph 0.05, graph 0.05, 0, 0\nset datafile missing \"nan\"\n");
 	fprintf(g, "plot \"mrelease.dat\" using 0:2:xtic(1) with linespoints lw 2 pt 7 ps 1.2 lc rgb \"%s\" title \"SIGKILL: kill -> exit_mmap end\", \\\n"
 		   "     \"mrelease.dat\" using 0:3 with linespoints lw 2 pt 5 ps 1.2 lc rgb \"%s\" title \"SIGKILL + mrelease: kill -> exit_mmap end\", \\\n"
 		   "     \"mrelease.dat\" using 0:4 with linespoints lw 2 dt 2 pt 9 ps 1.2 lc rgb \"%s\" title \"SIGKILL + mrelease: kill -> mrelease returned\"\n",
