@@ -171,6 +171,9 @@ void sec_summary(struct out *o, const struct jv *d, const char *reuse_dir)
 	if (!n)
 		return;
 	have_reuse = reuse_dir && !ew_reuse_read(reuse_dir, figs, n);
+	if (reuse_dir && !have_reuse)
+		fprintf(stderr, "exitwatch report: -R %s: neither pid_reuse.dat nor pid_reuse_harness.dat there: "
+			"the summary says pid reuse was not measured\n", reuse_dir);
 	ew_summary_rank(figs, n, order);
 	h2(o, "Summary");
 	para(o, fmt("Ranked by this run's figures: mechanisms with a wrong or missed answer (in this run, or under pid "
