@@ -1142,6 +1142,15 @@ static void sec_reference(struct out *o, const struct jv *d)
 	table_end(o);
 }
 
+/* a heavy cell's victim size and kill path beside its scenario */
+static const char *scenario_label(const struct jv *r)
+{
+	if (!isfinite(N(r, "rss_mb")))
+		return S(r, "scenario");
+	return fmt("%s %g MB%s", S(r, "scenario"), N(r, "rss_mb"),
+		   !strcmp(S(r, "kill_path"), "sigkill+mrelease") ? " +mrelease" : "");
+}
+
 static void sec_runs(struct out *o, const struct jv *d)
 {
 	static const char *const head[] = {
@@ -1168,7 +1177,7 @@ static void sec_runs(struct out *o, const struct jv *d)
 			nskip++;
 			continue;
 		}
-		cells[0] = S(r, "scenario");
+		cells[0] = scenario_label(r);
 		cells[1] = fmt("%g", N(r, "n"));
 		cells[2] = B(r, "load") ? "on" : "off";
 		cells[3] = S(r, "mechanism");
@@ -1202,7 +1211,7 @@ static void sec_runs(struct out *o, const struct jv *d)
 
 		if (is_ok_run(r))
 			continue;
-		cells[0] = S(r, "scenario");
+		cells[0] = scenario_label(r);
 		cells[1] = fmt("%g", N(r, "n"));
 		cells[2] = B(r, "load") ? "on" : "off";
 		cells[3] = S(r, "mechanism");
