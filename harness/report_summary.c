@@ -66,10 +66,25 @@ static double after_freed(const struct jv *d, const char *mech)
 	return n ? sum / n : NAN;
 }
 
-/* the figures of one mechanism from the results */
+/* the neutrality blocks of a mechanism (exitwatch run --neutrality), or NULL */
+static const struct jv *neutral_of(const struct jv *d, const char *mech)
+{
+	const struct jv *ms = jv_path(d, "neutrality.mechanisms");
+
+	for (size_t i = 0; ms && i < ms->len; i++)
+		if (!strcmp(S(&ms->items[i], "name"), mech) && !*S(&ms->items[i], "skip_reason"))
+			return &ms->items[i];
+	return NULL;
+}
+
+/*
+ * the figures of one mechanism from the results; trigger->user from the
+ * neutrality blocks with the tracer attached when they have more samples
+ * than the burst N=1 cell (the same measurement, the same conditions)
+ */
 static void figures(const struct jv *d, const struct jv *mj, int ncpu, struct ew_mech_fig *f)
 {
-	const struct jv *runs = jv_get(d, "runs"), *b1, *bc;
+	const struct jv *runs = jv_get(d, "runs"), *b1, *bc, *nt;
 	double rec = 0, exp = 0, err = 0;
 
 	memset(f, 0, sizeof(*f));
@@ -82,6 +97,12 @@ static void figures(const struct jv *d, const struct jv *mj, int ncpu, struct ew
 	f->measured = b1 != NULL;
 	f->t2u_p50 = b1 ? lat(b1, "trigger_to_user", "p50") : NAN;
 	f->t2u_p99 = b1 ? lat(b1, "trigger_to_user", "p99") : NAN;
+	nt = neutral_of(d, f->name);
+	if (nt && N(nt, "traced_count") > (b1 ? lat(b1, "trigger_to_user", "count") : 0)) {
+		f->measured = 1;
+		f->t2u_p50 = N(nt, "traced_p50_ns");
+		f->t2u_p99 = N(nt, "traced_p99_ns");
+	}
 	f->cpu_per_exit = bc ? N(bc, "watcher_cpu_ns_per_exit") : NAN;
 	f->heavy_after_freed = after_freed(d, f->name);
 	for (size_t i = 0; runs && i < runs->len; i++) {
@@ -178,9 +199,12 @@ void sec_summary(struct out *o, const struct jv *d, const char *reuse_dir)
 	h2(o, "Summary");
 	para(o, fmt("Ranked by this run's figures: mechanisms with a wrong or missed answer (in this run, or under pid "
 		    "reuse) after those without, then by trigger->user p50 at burst N=1 (the `kill()` call to the watcher's "
-		    "own clock reading, no BPF involved). ref: the independent reference watcher of the same run, its "
+		    "own clock reading, %s). ref: the independent reference watcher of the same run, its "
 		    "pidfd+epoll figure for the mechanisms any process may use, its waitid figure for the parent-only ones. "
 		    "CPU/exit: watcher thread CPU per exit at burst N=%d. Wrong answers under pid reuse: %s.",
+		    B(d, "neutrality.measured") ? fmt("over the %g exits of the neutrality blocks with the tracer attached",
+						      N(d, "neutrality.pairs") * N(d, "neutrality.exits_per_block"))
+						 : "the burst N=1 cell",
 		    ncpu, have_reuse ? fmt("per 100 questions, from `%s` (guest runs, see Reliability)", reuse_dir)
 				     : "not measured here (`scripts/pid-reuse.sh` runs it in a guest)"));
 	row(o, 1, 10, head);
