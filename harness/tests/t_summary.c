@@ -12,6 +12,7 @@
 #include "load.h"
 #include "table.h"
 #include "sweep.h"
+#include "neutral.h"
 
 /* four made-up mechanisms: figures in ns */
 static void figs4(struct ew_mech_fig *f)
@@ -186,4 +187,39 @@ TEST(memory_freed_samples)
 	EXPECT_EQ(lat[EW_L_TRIGGER_TO_MRELEASE].n, 1);
 	for (int l = 0; l < EW_L_NR; l++)
 		ew_samples_free(&lat[l]);
+}
+
+TEST(neutrality_target_is_the_worst_mechanism)
+{
+	struct ew_neutral nt;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct ew_json j;
+
+	memset(&nt, 0, sizeof(nt));
+	nt.measured = 1;
+	nt.pairs = 8;
+	nt.exits_per_block = 100;
+	nt.n = 3;
+	nt.m[0] = (struct ew_neutral_mech){ .ops = &ew_pidfd_epoll_ops, .ratio = 1.04 };
+	nt.m[1] = (struct ew_neutral_mech){ .ops = &ew_waitid_ops, .ratio = 1.12 };
+	nt.m[2] = (struct ew_neutral_mech){ .ops = &ew_proc_poll_ops, .ratio = NAN };	/* skipped */
+	f = open_memstream(&buf, &len);
+	ASSERT_TRUE(f != NULL);
+	ew_json_init(&j, f);
+	ew_json_arr(&j, NULL);
+	ew_neutral_target(&j, &nt);
+	nt.m[1].ratio = 1.08;
+	ew_neutral_target(&j, &nt);
+	ew_json_end_arr(&j);
+	fclose(f);
+	/* first: waitid's 1.12 fails it; then 1.08 is the worst and it is met */
+	EXPECT_TRUE(strstr(buf, "\"measured\": 1.12") != NULL);
+	EXPECT_TRUE(strstr(buf, "worst: waitid") != NULL);
+	EXPECT_TRUE(strstr(buf, "\"met\": false") != NULL);
+	EXPECT_TRUE(strstr(buf, "\"measured\": 1.08") != NULL);
+	EXPECT_TRUE(strstr(buf, "\"met\": true") != NULL);
+	EXPECT_TRUE(strstr(buf, "proc-poll") == NULL);
+	free(buf);
 }
