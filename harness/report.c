@@ -951,12 +951,13 @@ static void sec_observer(struct out *o, const struct jv *d)
 	static const char *const head[] = { "boundary", "how", "this kernel", "6.1" };
 	const char *rows[][4] = {
 		{ "SIGKILL generated", "tp `signal_generate`", "yes", "yes" },
-		{ "exit begins", "tp `sys_enter` (exit_group) or `signal_deliver` (SIGKILL)", "yes", "yes" },
+		{ "exit begins", "tp `sys_enter` (exit_group: attached for churn and stagger only) or `signal_deliver` (SIGKILL)",
+		  "yes", "yes" },
 		{ "t_exit", "tp `sched_process_exit`, the group's last thread (signal->live == 0)",
 		  before == 1 ? "before exit_mm (6.16+)" : before == 0 ? "after exit_mm" : "?",
 		  "after exit_mm and acct_process" },
 		{ "mm teardown start / end", "first tp `mmap_lock_start_locking` of the exiting task / tp `exit_mmap`",
-		  B(t, "mm_tracepoints") ? "yes" : "no", "yes" },
+		  B(t, "mm_tracepoints") ? "yes (--mm-stamps)" : "end only, in the heavy cells (memory freed)", "yes" },
 		{ "notify", "fentry `do_notify_parent` (optional), else the first of SIGCHLD generated and the first watcher wake",
 		  B(t, "stage_programs") ? "fentry" : "fallback (fentry refused here)", "fentry (loads in the 6.1 guests)" },
 		{ "t_wake", "tp `sched_waking`, current in the exiting group, p a watcher thread", "yes", "yes" },
