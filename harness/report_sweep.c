@@ -77,11 +77,16 @@ static double us_or_nan(double ns)
 	return isfinite(ns) ? ns / 1e3 : NAN;
 }
 
-/* the script of a plot against the sweep's sizes, up to its plot command */
-static FILE *sweep_gp(const char *dir, const struct plot *p, const struct jv *d, const char *title, const char *key)
+/* a plot against the sweep's sizes: p filled, its script written up to the plot command */
+static FILE *sweep_gp(const char *dir, struct plot *p, const char *name, const char *caption,
+		      const struct jv *d, const char *title, const char *key)
 {
-	FILE *g = open_in(dir, fmt("%s.gp", p->name));
+	FILE *g;
 
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->title, sizeof(p->title), "%s", title);
+	snprintf(p->caption, sizeof(p->caption), "%s", caption);
+	g = open_in(dir, fmt("%s.gp", p->name));
 	if (!g)
 		return NULL;
 	gp_begin(g, p->name);
@@ -113,15 +118,12 @@ static int plot_sweep(const char *dir, const struct jv *d, const int *mb, int nm
 		fprintf(f, "\n");
 	}
 	fclose(f);
-	snprintf(p->name, sizeof(p->name), "rss_sweep");
-	snprintf(p->title, sizeof(p->title), "exit -> notice and exit -> memory freed against victim size");
-	snprintf(p->caption, sizeof(p->caption),
-		 "Heavy scenario: children with this much touched anonymous memory, killed with SIGKILL. "
-		 "Coloured: the median latency from the child's `sched_process_exit` to each mechanism's notice; "
-		 "black: from `sched_process_exit` to the end of the child's `exit_mmap` (its memory freed), "
-		 "the median over the mechanisms' cells. Lower is better.");
-	g = sweep_gp(dir, p, d, "exit -> notice and exit -> memory freed against the victim's touched RSS",
-		     "outside right top");
+	g = sweep_gp(dir, p, "rss_sweep",
+		     "Heavy scenario: children with this much touched anonymous memory, killed with SIGKILL. "
+		     "Coloured: the median latency from the child's `sched_process_exit` to each mechanism's notice; "
+		     "black: from `sched_process_exit` to the end of the child's `exit_mmap` (its memory freed), "
+		     "the median over the mechanisms' cells. Lower is better.",
+		     d, "exit -> notice and exit -> memory freed against the victim's touched RSS", "outside right top");
 	if (!g)
 		return -1;
 	fprintf(g, "plot \"sweep.dat\" using 0:2:xtic(1) with linespoints lw 3 pt 7 ps 1.3 lc rgb \"black\" title \"exit -> memory freed\"");
@@ -157,16 +159,13 @@ static int plot_mrelease(const char *dir, const struct jv *d, const int *mb, int
 			b ? us_or_nan(lat(b, "trigger_to_mrelease", "p50")) : NAN);
 	}
 	fclose(f);
-	snprintf(p->name, sizeof(p->name), "mrelease");
-	snprintf(p->title, sizeof(p->title), "kill -> memory freed: SIGKILL alone and with process_mrelease()");
-	snprintf(p->caption, sizeof(p->caption),
-		 "The same victims (pidfd-epoll cells) killed with SIGKILL alone and with SIGKILL followed at once by "
-		 "process_mrelease() on the killer's pidfd of the victim, as Android's lmkd does. Memory freed: the end of "
-		 "the victim's `exit_mmap`, which still runs after process_mrelease() reaped the address space (it then "
-		 "finds the anonymous pages gone and frees the page tables). Dashed: when process_mrelease() returned "
-		 "in the killer. Lower is better.");
-	g = sweep_gp(dir, p, d, "kill -> memory freed: SIGKILL alone and SIGKILL + process_mrelease()",
-		     "inside left top box opaque");
+	g = sweep_gp(dir, p, "mrelease",
+		     "The same victims (pidfd-epoll cells) killed with SIGKILL alone and with SIGKILL followed at once by "
+		     "process_mrelease() on the killer's pidfd of the victim, as Android's lmkd does. Memory freed: the end of "
+		     "the victim's `exit_mmap`, which still runs after process_mrelease() reaped the address space (it then "
+		     "finds the anonymous pages gone and frees the page tables). Dashed: when process_mrelease() returned "
+		     "in the killer. Lower is better.",
+		     d, "kill -> memory freed: SIGKILL alone and SIGKILL + process_mrelease()", "inside left top box opaque");
 	if (!g)
 		return -1;
 	fprintf(g, "plot \"mrelease.dat\" using 0:2:xtic(1) with linespoints lw 2 pt 7 ps 1.2 lc rgb \"%s\" title \"SIGKILL: kill -> exit_mmap end\", \\\n"
