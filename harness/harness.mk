@@ -4,6 +4,9 @@
 #   make test-unit           harness/tests/*.c as KTAP binaries, through prove
 #   make report              the default matrix -> results/latest/
 
+# every harness/*.c; issue 17 added sweep.c (victim-size sweep, mrelease),
+# neutral.c (tracer on/off blocks), load.c (load verdict), summary.c (ranking,
+# use cases), table.c (column alignment), report_sweep.c, report_summary.c
 EW_SRCS := $(wildcard $(TOP)/harness/*.c)
 EW_HDRS := $(wildcard $(TOP)/harness/*.h) $(TOP)/include/pidfd_uapi.h $(TOP)/bpf/exitwatch.h
 EW_LIBSRCS := $(filter-out $(TOP)/harness/exitwatch.c,$(EW_SRCS))
