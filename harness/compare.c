@@ -355,6 +355,10 @@ static int load_exitwatch(struct side *sd, const char *path, const struct jv *ro
 			return errf("%s: %s lacks scenario, n, load or mechanism", path, where);
 		snprintf(name, sizeof(name), "%s n=%.0f load=%s %s", sc, n->num,
 			 load->boolean ? "on" : "off", mech);
+		/* heavy cells differ by victim size and kill path (issue 17) */
+		if (jv_is_num(jv_get(c, "rss_mb")))
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), " %.0fMB %s",
+				 jv_num(jv_get(c, "rss_mb"), 0), jv_str(jv_get(c, "kill_path"), "sigkill"));
 		e = entry_get(sd, name);
 		if (!e)
 			return errf("out of memory");

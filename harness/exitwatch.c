@@ -31,7 +31,12 @@ static void usage(FILE *f)
 		"      --min-exits K       burst rounds until at least K exits (default 300)\n"
 		"      --churn-ms MS       churn duration (default 1000); --churn-n N in flight (10)\n"
 		"      --stagger-ms MS     stagger window (default 500); --stagger-n N (500)\n"
-		"      --heavy-mb MB       touched RSS per heavy child (64); --heavy-n N (8)\n"
+		"      --heavy-mb LIST     heavy: the sizes of the sweep, MB of touched RSS per child\n"
+		"                          (0..4096, default 64); --heavy-n N children killed at once (8),\n"
+		"                          --heavy-rounds K rounds per cell (2)\n"
+		"      --no-mrelease       heavy: no SIGKILL + process_mrelease() cells\n"
+		"      --neutrality P[:E]  before the cells: P ABBA pairs of burst N=1 blocks of E exits\n"
+		"                          (50) per mechanism, tracer attached / detached (off: 0)\n"
 		"      --interval-us US    polling interval of proc-poll, kill0-poll (1000)\n"
 		"      --no-bpf            run without the BPF tracer\n"
 		"      --mm-stamps         also stamp mm teardown (mmap_lock tracepoints: slows every exit)\n"
@@ -133,7 +138,7 @@ static int inject_delay(struct ew_opts *o)
 
 enum { O_MIN_EXITS = 256, O_CHURN_MS, O_CHURN_N, O_STAGGER_MS, O_STAGGER_N, O_HEAVY_MB,
 	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_MM_STAMPS, O_NO_REF, O_GAP_MS, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
-	O_LARGE_MECHS, O_LOAD_SIZES, O_SPAWN, O_REPS };
+	O_LARGE_MECHS, O_LOAD_SIZES, O_SPAWN, O_REPS, O_HEAVY_ROUNDS, O_NO_MRELEASE, O_NEUTRAL };
 
 /* a list option's own copy, split in place; the previous one is freed */
 static int copy_list(char **dup, const char *arg)
@@ -163,6 +168,9 @@ static int parse_run(int argc, char **argv, struct ew_opts *o, char **dup)
 		{ "stagger-n", required_argument, 0, O_STAGGER_N },
 		{ "heavy-mb", required_argument, 0, O_HEAVY_MB },
 		{ "heavy-n", required_argument, 0, O_HEAVY_N },
+		{ "heavy-rounds", required_argument, 0, O_HEAVY_ROUNDS },
+		{ "no-mrelease", no_argument, 0, O_NO_MRELEASE },
+		{ "neutrality", required_argument, 0, O_NEUTRAL },
 		{ "interval-us", required_argument, 0, O_INTERVAL },
 		{ "no-bpf", no_argument, 0, O_NO_BPF },
 		{ "mm-stamps", no_argument, 0, O_MM_STAMPS },
@@ -262,9 +270,38 @@ static int parse_run(int argc, char **argv, struct ew_opts *o, char **dup)
 				return bad("--stagger-n", optarg, "want 1..10000");
 			break;
 		case O_HEAVY_MB:
-			if (parse_int(optarg, 1, 4096, &o->heavy_mb))
-				return bad("--heavy-mb", optarg, "want 1..4096");
+			o->nheavy_mb = 0;
+			if (copy_list(dup, optarg))
+				return bad("--heavy-mb", optarg, "out of memory");
+			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				if (parse_int(tok, 0, 4096, &v))
+					return bad("--heavy-mb", tok, "want integers from 0 to 4096");
+				if (o->nheavy_mb >= EW_MAX_LIST)
+					return bad("--heavy-mb", optarg, "at most 16 sizes");
+				o->heavy_mbs[o->nheavy_mb++] = v;
+			}
+			if (!o->nheavy_mb)
+				return bad("--heavy-mb", optarg, "empty list");
 			break;
+		case O_HEAVY_ROUNDS:
+			if (parse_int(optarg, 1, 1000, &o->heavy_rounds))
+				return bad("--heavy-rounds", optarg, "want 1..1000");
+			break;
+		case O_NO_MRELEASE:
+			o->no_mrelease = 1;
+			break;
+		case O_NEUTRAL: {
+			char *colon = strchr(optarg, ':');
+
+			if (copy_list(dup, optarg))
+				return bad("--neutrality", optarg, "out of memory");
+			if (colon)
+				(*dup)[colon - optarg] = 0;
+			if (parse_int(*dup, 0, 50, &o->neutral_pairs) ||
+			    (colon && parse_int(colon + 1, 1, 100000, &o->neutral_exits)))
+				return bad("--neutrality", optarg, "want PAIRS (0..50) or PAIRS:EXITS (EXITS 1..100000)");
+			break;
+		}
 		case O_HEAVY_N:
 			if (parse_int(optarg, 1, 1000, &o->heavy_n))
 				return bad("--heavy-n", optarg, "want 1..1000");

@@ -14,6 +14,9 @@
 # archive without EW_HOST_ONLY, so its link fails if guest code comes to
 # need one of them.
 
+# every harness/*.c; issue 17 added sweep.c (victim-size sweep, mrelease),
+# neutral.c (tracer on/off blocks), load.c (load verdict), summary.c (ranking,
+# use cases), table.c (column alignment), report_sweep.c, report_summary.c
 EW_SRCS := $(wildcard $(TOP)/harness/*.c)
 # only the host reads results: a file of the report or compare pipeline goes here
 EW_HOST_ONLY := $(wildcard $(addprefix $(TOP)/harness/,report*.c compare*.c jsonr*.c))

@@ -25,20 +25,23 @@
 #include <time.h>
 #include <unistd.h>
 #include "jsonr.h"
+#include "report.h"
+#include "table.h"
+#include "report_sweep.h"
+#include "report_summary.h"
 
 #define MAX_SECTIONS 8
 
-static const char *const mech_order[] = {
+const char *const mech_order[NMECH] = {
 	"pidfd-epoll", "pidfd-poll", "waitid", "sigchld-scan", "proc-poll",
 	"kill0-poll", "cn-proc", "uring-waitid", "pidfd-info", "autoreap-info",
 };
-#define NMECH ((int)(sizeof(mech_order) / sizeof(mech_order[0])))
-static const char *const colors[NMECH] = {
+const char *const mech_colors[NMECH] = {
 	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
 	"#17becf", "#7f7f7f", "#bcbd22",
 };
 /* dash types too, so the lines stay apart in grey print */
-static const int dashes[NMECH] = { 1, 1, 1, 2, 2, 2, 4, 4, 4, 5 };
+const int mech_dashes[NMECH] = { 1, 1, 1, 2, 2, 2, 4, 4, 4, 5 };
 
 static const char *const stage_keys[] = {
 	"exit_to_mm_start", "mm_teardown", "mm_end_to_notify", "notify_to_wake",
@@ -52,24 +55,18 @@ static const char *const stage_titles[] = {
 #define NSTAGE 6
 
 struct opts {
-	const char *results, *dir, *scaling, *matrix, *bench;
+	const char *results, *dir, *scaling, *matrix, *bench, *reuse;
 	const char *sections[MAX_SECTIONS];
 	int nsections;
 };
 
-struct out {
-	FILE *md, *html;
-	const char *dir;
-	int failed;		/* a plot or an embedded image is missing */
-};
 
 /* ---- small helpers ---- */
 
-static const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 /* a formatted string that lives for the next 63 calls */
-static const char *fmt(const char *f, ...)
+const char *fmt(const char *f, ...)
 {
-	static char ring[64][512];
+	static char ring[64][2048];
 	static int next;
 	char *b = ring[next++ % 64];
 	va_list ap;
@@ -85,17 +82,17 @@ static const struct jv *J(const struct jv *v, const char *path)
 	return jv_path(v, path);
 }
 
-static double N(const struct jv *v, const char *path)
+double N(const struct jv *v, const char *path)
 {
 	return jv_num(jv_path(v, path), NAN);
 }
 
-static const char *S(const struct jv *v, const char *path)
+const char *S(const struct jv *v, const char *path)
 {
 	return jv_str(jv_path(v, path), "");
 }
 
-static int B(const struct jv *v, const char *path)
+int B(const struct jv *v, const char *path)
 {
 	const struct jv *x = jv_path(v, path);
 
@@ -103,12 +100,12 @@ static int B(const struct jv *v, const char *path)
 }
 
 /* microseconds from ns, "-" when not measured */
-static const char *us(double ns)
+const char *us(double ns)
 {
 	return isfinite(ns) ? fmt("%.1f", ns / 1e3) : "-";
 }
 
-static int mech_index(const char *name)
+int mech_index(const char *name)
 {
 	for (int i = 0; i < NMECH; i++)
 		if (!strcmp(mech_order[i], name))
@@ -116,7 +113,7 @@ static int mech_index(const char *name)
 	return NMECH - 1;
 }
 
-static int is_ok_run(const struct jv *r)
+int is_ok_run(const struct jv *r)
 {
 	return strcmp(S(r, "status"), "skipped") != 0;
 }
@@ -128,7 +125,7 @@ static const char *metric_of(const struct jv *r)
 	return *m ? m : "trigger_to_user";
 }
 
-static double lat(const struct jv *r, const char *name, const char *key)
+double lat(const struct jv *r, const char *name, const char *key)
 {
 	return N(jv_get(jv_get(r, "latency_ns"), name), key);
 }
@@ -305,7 +302,7 @@ static void html_inline(struct out *o, const char *s, const char *base)
 
 /* ---- the output: every call writes report.md and report.html alike ---- */
 
-static void h2(struct out *o, const char *title)
+void h2(struct out *o, const char *title)
 {
 	fprintf(o->md, "## %s\n\n", title);
 	fputs("<h2>", o->html);
@@ -313,7 +310,7 @@ static void h2(struct out *o, const char *title)
 	fputs("</h2>\n", o->html);
 }
 
-static void para(struct out *o, const char *text)
+void para(struct out *o, const char *text)
 {
 	fprintf(o->md, "%s\n\n", text);
 	fputs("<p>", o->html);
@@ -321,12 +318,12 @@ static void para(struct out *o, const char *text)
 	fputs("</p>\n", o->html);
 }
 
-static void list_begin(struct out *o)
+void list_begin(struct out *o)
 {
 	fputs("<ul>\n", o->html);
 }
 
-static void item(struct out *o, const char *text)
+void item(struct out *o, const char *text)
 {
 	fprintf(o->md, "- %s\n", text);
 	fputs("<li>", o->html);
@@ -334,7 +331,7 @@ static void item(struct out *o, const char *text)
 	fputs("</li>\n", o->html);
 }
 
-static void list_end(struct out *o)
+void list_end(struct out *o)
 {
 	fputs("\n", o->md);
 	fputs("</ul>\n", o->html);
@@ -352,38 +349,72 @@ static void md_cell(FILE *f, const char *s)
 	}
 }
 
-static void row(struct out *o, int head, int n, const char *const *cells)
+/*
+ * Tables are kept until table_end(), which knows every cell of a column:
+ * numbers right-aligned, text left-aligned (table.c), in report.md's
+ * alignment row and report.html's classes.  head starts a new table.
+ */
+void row(struct out *o, int head, int n, const char *const *cells)
 {
-	fputs("|", o->md);
-	for (int i = 0; i < n; i++) {
-		fputc(' ', o->md);
-		md_cell(o->md, cells[i] ? cells[i] : "");
-		fputs(" |", o->md);
-	}
-	fputs("\n", o->md);
+	struct out_table *t = &o->tbl;
+
 	if (head) {
-		fputs("|", o->md);
-		for (int i = 0; i < n; i++)
-			fputs("---|", o->md);
-		fputs("\n", o->md);
-		fputs("<table>\n", o->html);
+		t->ncols = n < OUT_MAX_COLS ? n : OUT_MAX_COLS;
+		t->nrows = 0;
 	}
-	fputs("<tr>", o->html);
-	for (int i = 0; i < n; i++) {
-		fputs(head ? "<th>" : "<td>", o->html);
-		html_inline(o, cells[i] ? cells[i] : "", NULL);
-		fputs(head ? "</th>" : "</td>", o->html);
+	if (t->nrows >= OUT_MAX_ROWS) {
+		fprintf(stderr, "exitwatch report: a table has more than %d rows: the rest left out\n", OUT_MAX_ROWS);
+		return;
 	}
-	fputs("</tr>\n", o->html);
+	for (int i = 0; i < t->ncols; i++)
+		t->cell[t->nrows][i] = strdup(i < n && cells[i] ? cells[i] : "");
+	t->nrows++;
 }
 
-static void table_end(struct out *o)
+void table_end(struct out *o)
 {
+	struct out_table *t = &o->tbl;
+	int right[OUT_MAX_COLS];
+	const char *col[OUT_MAX_ROWS];
+
+	for (int c = 0; c < t->ncols; c++) {
+		for (int r = 1; r < t->nrows; r++)
+			col[r - 1] = t->cell[r][c] ? t->cell[r][c] : "";
+		right[c] = ew_column_numeric(col, t->nrows - 1);
+	}
+	fputs("<table>\n", o->html);
+	for (int r = 0; r < t->nrows; r++) {
+		fputs("|", o->md);
+		fputs("<tr>", o->html);
+		for (int c = 0; c < t->ncols; c++) {
+			const char *x = t->cell[r][c] ? t->cell[r][c] : "";
+
+			fputc(' ', o->md);
+			md_cell(o->md, x);
+			fputs(" |", o->md);
+			fprintf(o->html, "<%s class=\"%s\">", r ? "td" : "th", right[c] ? "n" : "t");
+			html_inline(o, x, NULL);
+			fputs(r ? "</td>" : "</th>", o->html);
+		}
+		fputs("\n", o->md);
+		fputs("</tr>\n", o->html);
+		if (!r) {
+			fputs("|", o->md);
+			for (int c = 0; c < t->ncols; c++)
+				fputs(right[c] ? "---:|" : ":---|", o->md);
+			fputs("\n", o->md);
+		}
+		for (int c = 0; c < t->ncols; c++) {
+			free(t->cell[r][c]);
+			t->cell[r][c] = NULL;
+		}
+	}
+	t->nrows = 0;
 	fputs("\n", o->md);
 	fputs("</table>\n", o->html);
 }
 
-static void plot_ref(struct out *o, const char *name, const char *title, const char *caption)
+void plot_ref(struct out *o, const char *name, const char *title, const char *caption)
 {
 	char path[PATH_MAX];
 
@@ -512,7 +543,9 @@ static void raw_md(struct out *o, const char *text, const char *base)
 			}
 			fputs("<tr>", o->html);
 			for (int i = 0; i < nc; i++) {
-				fputs(in_table == 1 ? "<th>" : "<td>", o->html);
+				/* another tool's table: aligned cell by cell (table.c) */
+				fprintf(o->html, "<%s class=\"%s\">", in_table == 1 ? "th" : "td",
+					ew_cell_kind(cells[i]) == EW_CELL_NUMBER ? "n" : "t");
 				html_inline(o, cells[i], base);
 				fputs(in_table == 1 ? "</th>" : "</td>", o->html);
 			}
@@ -575,7 +608,7 @@ static void raw_md(struct out *o, const char *text, const char *base)
 
 /* ---- plots ---- */
 
-static FILE *open_in(const char *dir, const char *name)
+FILE *open_in(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -588,7 +621,7 @@ static FILE *open_in(const char *dir, const char *name)
 }
 
 /* gnuplot NAME.gp in dir; 0 when NAME.svg and NAME.png were drawn */
-static int gnuplot(const char *dir, const char *name)
+int gnuplot(const char *dir, const char *name)
 {
 	char gp[PATH_MAX];
 	pid_t pid;
@@ -616,22 +649,19 @@ static int gnuplot(const char *dir, const char *name)
  * The header of a plot script: the body is drawn twice, as SVG (for the
  * HTML) and PNG (to look at); `body` is written once, replot repeats it.
  */
-static void gp_begin(FILE *f, const char *name)
+void gp_begin(FILE *f, const char *name)
 {
 	fprintf(f, "# drawn by exitwatch report; run `gnuplot %s.gp` here to redraw\n", name);
 	fprintf(f, "set terminal svg size 1000,600 dynamic noenhanced font \"Helvetica,13\" background rgb \"white\"\n");
 	fprintf(f, "set output \"%s.svg\"\n", name);
 }
 
-static void gp_end(FILE *f, const char *name)
+void gp_end(FILE *f, const char *name)
 {
 	fprintf(f, "set terminal pngcairo size 1200,720 noenhanced font \"Helvetica,12\" background rgb \"white\"\n");
 	fprintf(f, "set output \"%s.png\"\nreplot\nset output\n", name);
 }
 
-struct plot {
-	char name[32], title[160], caption[600];
-};
 
 static int cmp_mech(const void *a, const void *b)
 {
@@ -642,7 +672,7 @@ static int cmp_mech(const void *a, const void *b)
 }
 
 /* runs of d matching scenario (and n >= 0, load off), in mechanism then N order */
-static int select_runs(const struct jv *d, const char *scenario, int n, const struct jv **out, int max)
+int select_runs(const struct jv *d, const char *scenario, int n, const struct jv **out, int max)
 {
 	const struct jv *runs = jv_get(d, "runs");
 	int k = 0;
@@ -711,7 +741,7 @@ static int plot_cdf(const struct opts *op, const struct jv *d, struct plot *p)
 		int m = mech_index(S(rs[i], "mechanism"));
 
 		fprintf(f, "%s\"cdf_%s.dat\" using 1:2 with lines lw 2 dt %d lc rgb \"%s\" title \"%s\"",
-			i ? ", \\\n     " : "", mech_order[m], dashes[m], colors[m], mech_order[m]);
+			i ? ", \\\n     " : "", mech_order[m], mech_dashes[m], mech_colors[m], mech_order[m]);
 	}
 	fprintf(f, "\n");
 	gp_end(f, p->name);
@@ -794,8 +824,8 @@ static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *l
 			if (!have[m])
 				continue;
 			fprintf(g, "%s\"byn_%s.dat\" using 1:%d with linespoints lw 2 dt %d pt %d ps 1.2 lc rgb \"%s\" title \"%s\"",
-				first ? "" : ", \\\n     ", mech_order[m], which ? 3 : 2, dashes[m], 5 + 2 * (m % 4),
-				colors[m], mech_order[m]);
+				first ? "" : ", \\\n     ", mech_order[m], which ? 3 : 2, mech_dashes[m], 5 + 2 * (m % 4),
+				mech_colors[m], mech_order[m]);
 			first = 0;
 		}
 		fprintf(g, "\n");
@@ -889,6 +919,8 @@ static void sec_machine(struct out *o, const struct jv *d)
 		    S(d, "machine.debian_version"), S(d, "machine.pid_max")));
 	item(o, fmt("load average at start: %s; at end: %s (the storms raise it themselves: thousands of "
 		    "killed children are runnable at once)", S(d, "machine.loadavg_start"), S(d, "machine.loadavg_end")));
+	if (jv_get(d, "load"))
+		item(o, fmt("machine load (harness/load.c): %s", S(d, "load.verdict")));
 	item(o, fmt("note: %s", *S(d, "tool.note") ? S(d, "tool.note") : "-"));
 	item(o, fmt("command: `%s` (%.0f s%s%s)", S(d, "tool.command"), N(d, "tool.duration_s"),
 		    N(d, "options.reps") > 1 ? fmt(", %g repetitions of every cell", N(d, "options.reps")) : "",
@@ -900,7 +932,8 @@ static void sec_machine(struct out *o, const struct jv *d)
 			    "every mechanism", N(d, "options.inject_delay_us")));
 	if (B(t, "enabled")) {
 		item(o, fmt("BPF tracer: on. %s. mm teardown tracepoints: %s. Optional fentry programs: %s.",
-			    S(t, "exit_tracepoint_placement"), B(t, "mm_tracepoints") ? "yes" : "no",
+			    S(t, "exit_tracepoint_placement"),
+			    B(t, "mm_tracepoints") ? "yes (--mm-stamps)" : "exit_mmap only, in the heavy cells",
 			    B(t, "stage_programs") ? "loaded" : fmt("not loaded (%s)", S(t, "stage_programs_reason"))));
 		item(o, fmt("ring buffer: %.0f records, %.0f drops; task map full: %.0f times", N(t, "records_total"),
 			    N(t, "ringbuf_drops_total"), N(t, "map_full_total")));
@@ -918,12 +951,13 @@ static void sec_observer(struct out *o, const struct jv *d)
 	static const char *const head[] = { "boundary", "how", "this kernel", "6.1" };
 	const char *rows[][4] = {
 		{ "SIGKILL generated", "tp `signal_generate`", "yes", "yes" },
-		{ "exit begins", "tp `sys_enter` (exit_group) or `signal_deliver` (SIGKILL)", "yes", "yes" },
+		{ "exit begins", "tp `sys_enter` (exit_group: attached for churn and stagger only) or `signal_deliver` (SIGKILL)",
+		  "yes", "yes" },
 		{ "t_exit", "tp `sched_process_exit`, the group's last thread (signal->live == 0)",
 		  before == 1 ? "before exit_mm (6.16+)" : before == 0 ? "after exit_mm" : "?",
 		  "after exit_mm and acct_process" },
 		{ "mm teardown start / end", "first tp `mmap_lock_start_locking` of the exiting task / tp `exit_mmap`",
-		  B(t, "mm_tracepoints") ? "yes" : "no", "yes" },
+		  B(t, "mm_tracepoints") ? "yes (--mm-stamps)" : "end only, in the heavy cells (memory freed)", "yes" },
 		{ "notify", "fentry `do_notify_parent` (optional), else the first of SIGCHLD generated and the first watcher wake",
 		  B(t, "stage_programs") ? "fentry" : "fallback (fentry refused here)", "fentry (loads in the 6.1 guests)" },
 		{ "t_wake", "tp `sched_waking`, current in the exiting group, p a watcher thread", "yes", "yes" },
@@ -1071,7 +1105,7 @@ static void sec_floor(struct out *o, const struct jv *d)
 	list_end(o);
 }
 
-static const char *ratio_s(double a, double b)
+const char *ratio_s(double a, double b)
 {
 	return isfinite(a) && isfinite(b) && b > 0 ? fmt("%.2f", a / b) : "-";
 }
@@ -1109,6 +1143,15 @@ static void sec_reference(struct out *o, const struct jv *d)
 	table_end(o);
 }
 
+/* a heavy cell's victim size and kill path beside its scenario */
+static const char *scenario_label(const struct jv *r)
+{
+	if (!isfinite(N(r, "rss_mb")))
+		return S(r, "scenario");
+	return fmt("%s %g MB%s", S(r, "scenario"), N(r, "rss_mb"),
+		   !strcmp(S(r, "kill_path"), "sigkill+mrelease") ? " +mrelease" : "");
+}
+
 static void sec_runs(struct out *o, const struct jv *d)
 {
 	static const char *const head[] = {
@@ -1135,7 +1178,7 @@ static void sec_runs(struct out *o, const struct jv *d)
 			nskip++;
 			continue;
 		}
-		cells[0] = S(r, "scenario");
+		cells[0] = scenario_label(r);
 		cells[1] = fmt("%g", N(r, "n"));
 		cells[2] = B(r, "load") ? "on" : "off";
 		cells[3] = S(r, "mechanism");
@@ -1169,7 +1212,7 @@ static void sec_runs(struct out *o, const struct jv *d)
 
 		if (is_ok_run(r))
 			continue;
-		cells[0] = S(r, "scenario");
+		cells[0] = scenario_label(r);
 		cells[1] = fmt("%g", N(r, "n"));
 		cells[2] = B(r, "load") ? "on" : "off";
 		cells[3] = S(r, "mechanism");
@@ -1333,6 +1376,8 @@ static void usage(FILE *f)
 		"  -s, --scaling FILE     a second run with the N sweep (burst sizes up to 10,000)\n"
 		"  -m, --matrix FILE      the conformance matrix of make check (build/matrix.md)\n"
 		"  -b, --bench FILE       Google Benchmark JSON of make bench (build/bench/bench.json)\n"
+		"  -R, --reuse DIR        wrong answers under pid reuse for the summary, from DIR's\n"
+		"                         pid_reuse.dat and pid_reuse_harness.dat (results/reliability)\n"
 		"  -S, --section FILE     append this markdown section if it exists (repeatable; its\n"
 		"                         image links are relative to its own directory)\n"
 		"  -h, --help\n"
@@ -1348,19 +1393,22 @@ static void write_header(struct out *o, const struct jv *d, const struct opts *o
 	static const char css[] =
 		"body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;padding:0 1em;color:#222}"
 		"table{border-collapse:collapse;margin:1em 0;font-size:12px}"
-		"td,th{border:1px solid #bbb;padding:3px 6px;text-align:right;vertical-align:top}"
-		"th{background:#eee}td:first-child,th:first-child{text-align:left}"
+		"td,th{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}"
+		"th{background:#eee}.n{text-align:right;white-space:nowrap}.t{text-align:left}"
 		"img{max-width:100%;height:auto}figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:1000px}"
-		"code{background:#f4f4f4;padding:0 2px}pre{background:#f4f4f4;padding:.5em}";
+		"code{background:#f4f4f4;padding:0 2px}pre{background:#f4f4f4;padding:.5em}"
+		".busy{background:#fde8e8;border:1px solid #c33;padding:.5em}";
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+	fprintf(o->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>exitwatch report</title>"
+		"<style>%s</style></head><body>\n", css);
+	/* a busy machine is the first thing a reader sees */
+	sec_load_verdict(o, d);
 	fprintf(o->md, "# exitwatch report\n\nGenerated %s by `exitwatch report` from `%s` (schema %s; see "
 		"harness/SCHEMA.md): how fast, how cheaply and how correctly a process learns that another "
 		"process died, for each of nine mechanisms, on kernel %s.\n\n",
 		when, op->results, S(d, "schema"), S(d, "machine.kernel_release"));
-	fprintf(o->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>exitwatch report</title>"
-		"<style>%s</style></head><body>\n<h1>exitwatch report</h1>\n<p>Generated %s by "
-		"<code>exitwatch report</code> (schema ", css, when);
+	fprintf(o->html, "<h1>exitwatch report</h1>\n<p>Generated %s by <code>exitwatch report</code> (schema ", when);
 	html_esc(o->html, S(d, "schema"), strlen(S(d, "schema")));
 	fputs("): how fast, how cheaply and how correctly a process learns that another process died, for each "
 	      "of nine mechanisms, on kernel ", o->html);
@@ -1376,6 +1424,7 @@ int ew_report_main(int argc, char **argv)
 		{ "matrix", required_argument, 0, 'm' },
 		{ "bench", required_argument, 0, 'b' },
 		{ "section", required_argument, 0, 'S' },
+		{ "reuse", required_argument, 0, 'R' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
@@ -1388,12 +1437,13 @@ int ew_report_main(int argc, char **argv)
 	struct stat st;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:s:m:b:S:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:m:b:S:R:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd': op.dir = optarg; break;
 		case 's': op.scaling = optarg; break;
 		case 'm': op.matrix = optarg; break;
 		case 'b': op.bench = optarg; break;
+		case 'R': op.reuse = optarg; break;
 		case 'S':
 			if (op.nsections >= MAX_SECTIONS) {
 				fprintf(stderr, "exitwatch report: at most %d --section files\n", MAX_SECTIONS);
@@ -1465,12 +1515,14 @@ int ew_report_main(int argc, char **argv)
 		return 2;
 	}
 	write_header(&o, d, &op);
+	sec_summary(&o, d, op.reuse);
 	sec_targets(&o, d, sc);
 	sec_machine(&o, d);
 	sec_mechanisms(&o, d);
 	sec_observer(&o, d);
 	sec_floor(&o, d);
 	sec_reference(&o, d);
+	sec_neutrality(&o, d);
 	h2(&o, "Plots");
 	if (have_cdf)
 		plot_ref(&o, cdf.name, cdf.title, cdf.caption);
@@ -1486,6 +1538,8 @@ int ew_report_main(int argc, char **argv)
 			     have_byn ? "" : " latency and CPU against N (needs bursts)",
 			     have_st ? "" : " the stage breakdown (needs burst N=1 with the tracer)"));
 	sec_stages(&o, d);
+	if (sec_sweep(&o, op.dir, d) < 0)
+		o.failed = 1;
 	sec_runs(&o, d);
 	if (sc)
 		sec_scaling(&o, sc);

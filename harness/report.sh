@@ -21,13 +21,20 @@ echo "report: $NOTE" >&2
 # and sigchld-scan (O(N) per event): forking 1000 children takes ~5 s each on
 # a slow, busy 2-core machine (fork+exit+reap can be ~200/s there), and the
 # scaling run below has every mechanism up to N=10,000.
+# The heavy scenario is a sweep of victim size (issue 17): one victim at a
+# time with 0, 16, 64 and 256 MB touched, 8 rounds each, every mechanism
+# with SIGKILL and pidfd-epoll with SIGKILL + process_mrelease() (about 20 s
+# here).  --neutrality: tracer on/off blocks of burst N=1 per mechanism
+# before the cells (about 25 s; fewer exits leave the ratio to noise:
+# 4 pairs of 50 gave 0.79-1.51 where 10 pairs of 100 gave 1.06-1.10).
 "$BIN" run \
 	-s burst,churn,stagger,heavy,reuse \
 	-n 1,10,100,1000 \
 	-l both --load-sizes 100 \
 	--large-n 100 --large-mechanisms pidfd-epoll,pidfd-poll,waitid,sigchld-scan \
 	--min-exits "${EW_MIN_EXITS:-100}" --churn-ms 1000 \
-	--stagger-n 200 --stagger-ms 500 --heavy-n 4 --heavy-mb 64 \
+	--stagger-n 200 --stagger-ms 500 --heavy-n 1 --heavy-rounds 8 --heavy-mb 0,16,64,256 \
+	--neutrality 8:100 \
 	--note "$NOTE" -o "$OUT/results.json"
 
 # The N sweep to 10,000 (the scaling target) with CLONE_VM children, which
@@ -40,6 +47,6 @@ echo "report: $NOTE" >&2
 "$BIN" report -d "$OUT" -s "$OUT/results-scaling.json" -m "$TOP/build/matrix.md" \
 	-b "$TOP/build/bench/bench.json" \
 	-S "$TOP/results/ab/section.md" -S "$TOP/results/cost/section.md" \
-	-S "$TOP/results/reliability/section.md" \
+	-S "$TOP/results/reliability/section.md" -R "$TOP/results/reliability" \
 	"$OUT/results.json"
 echo "report: wrote $OUT/report.md, $OUT/report.html, $OUT/results.json and plots" >&2

@@ -19,6 +19,9 @@
 #include "child.h"
 #include "spawner.h"
 #include "reference.h"
+#include "sweep.h"
+#include "load.h"
+#include "neutral.h"
 
 volatile sig_atomic_t ew_interrupted;
 
@@ -28,6 +31,7 @@ static const char *const scenario_names[EW_SC_NR] = {
 static const char *const lat_names[EW_L_NR] = {
 	"trigger_to_user", "exit_to_user", "exit_to_wake", "wake_to_run", "run_to_user",
 	"signal_to_begin", "begin_to_exit", "mm_teardown", "exit_to_reap",
+	"exit_to_freed", "trigger_to_freed", "trigger_to_mrelease",
 };
 static const char *const stage_names[EW_S_NR] = {
 	"exit_to_mm_start", "mm_teardown", "mm_end_to_notify", "notify_to_wake",
@@ -71,8 +75,9 @@ void ew_opts_default(struct ew_opts *o)
 	o->churn_n = 10;
 	o->stagger_ms = 500;
 	o->stagger_n = 500;
-	o->heavy_mb = 64;
+	o->heavy_mbs[o->nheavy_mb++] = 64;
 	o->heavy_n = 8;
+	o->neutral_exits = 50;
 	o->heavy_rounds = 2;
 	o->interval_us = 1000;
 	o->perturb_rounds = 24;
@@ -109,6 +114,9 @@ struct child {
 	int round;
 	uint64_t t_fork0, t_fork1, t_trigger;
 	int expect_status;
+	int mr_fd;		/* sigkill+mrelease: our own pidfd of the child, -1 none */
+	int mr_ret;		/* process_mrelease(): 0 or -errno */
+	uint64_t t_mrelease;	/* when it returned, 0 not called */
 	int notice;		/* index into the notice log, -1 none */
 	int event;		/* index into the events, -1 none */
 	int next;		/* hash chain */
@@ -175,7 +183,7 @@ static pid_t spawn_vm(struct cellrun *cr, int kind, int idx, int want_pidfd, int
 	a->shm = cr->shm;
 	a->kind = kind;
 	a->idx = idx;
-	a->heavy_mb = cr->opts->heavy_mb;
+	a->heavy_mb = cr->cell->rss_mb;
 	a->stagger_ms = cr->opts->stagger_ms;
 	return clone(vm_child, stack + VM_STACK, CLONE_VM | CLONE_FILES | SIGCHLD |
 		     (want_pidfd ? CLONE_PIDFD : 0), a, pidfd);
@@ -224,14 +232,14 @@ static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
 		if (pid < 0 && errno == 0)
 			errno = ENOMEM;
 	} else if (cr->sp.pid > 0 && !autoreap) {
-		struct ew_spawn_req rq = { kind, idx, cr->opts->heavy_mb, cr->opts->stagger_ms,
+		struct ew_spawn_req rq = { kind, idx, cr->cell->rss_mb, cr->opts->stagger_ms,
 					   !!(ops->flags & EW_NEEDS_PIDFD) };
 
 		pid = ew_spawner_child(&cr->sp, &rq, &pidfd);
 	} else {
 		pid = sys_clone3(&a, sizeof(a));
 		if (pid == 0)
-			child_body(cr->shm, kind, idx, cr->opts->heavy_mb, cr->opts->stagger_ms);
+			child_body(cr->shm, kind, idx, cr->cell->rss_mb, cr->opts->stagger_ms);
 	}
 	c->t_fork1 = ew_now_ns();
 	if (pid < 0)
@@ -240,6 +248,9 @@ static int spawn(struct cellrun *cr, int kind, int round, pid_t pgid)
 	c->round = round;
 	c->notice = -1;
 	c->event = -1;
+	c->mr_fd = -1;
+	if (cr->cell->kill_path == EW_KILL_MRELEASE)
+		c->mr_fd = pidfd >= 0 ? fcntl(pidfd, F_DUPFD_CLOEXEC, 3) : sys_pidfd_open(pid, 0);
 	c->expect_status = (kind == K_PAUSE || kind == K_HEAVY) ? SIGKILL : (1 + idx % 100) << 8;
 	cr->nkids++;
 	if (pgid >= 0)
@@ -453,6 +464,27 @@ static void vm_stacks(struct cellrun *cr, size_t n)
 	cr->vm_used = 0;
 }
 
+/*
+ * sigkill+mrelease (issue 17): right after the kill, reap each victim's
+ * address space in our own context, as Android's lmkd does
+ */
+static void mrelease_round(struct ew_cell *cell, struct child *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (kids[i].mr_fd < 0)
+			continue;
+		kids[i].mr_ret = sys_process_mrelease(kids[i].mr_fd, 0) ? -errno : 0;
+		kids[i].t_mrelease = ew_now_ns();
+		cell->mrelease_calls++;
+		if (!kids[i].mr_ret)
+			cell->mrelease_ok++;
+		else
+			cell->mrelease_errno = -kids[i].mr_ret;
+		close(kids[i].mr_fd);
+		kids[i].mr_fd = -1;
+	}
+}
+
 static int round_kill(struct cellrun *cr, int n, int kind, int round)
 {
 	size_t first = cr->nkids, base = nlog_now(cr);
@@ -483,6 +515,8 @@ static int round_kill(struct cellrun *cr, int n, int kind, int round)
 	/* the whole burst dies at once: one kill() of the process group */
 	if (kill(-pgid, SIGKILL) < 0)
 		return -errno;
+	if (cr->cell->kill_path == EW_KILL_MRELEASE)
+		mrelease_round(cr->cell, cr->kids + first, cr->nkids - first);
 	return wait_notices(cr, base + (cr->nkids - first), 3000);
 }
 
@@ -726,6 +760,8 @@ static void join(struct cellrun *cr)
 			ew_samples_add(&lat[EW_L_MM_TEARDOWN], ev->t[EW_T_MM_END] - ev->t[EW_T_MM_START]);
 		if (ev->t[EW_T_REAP] && ev->t[EW_T_EXIT] && ev->t[EW_T_REAP] >= ev->t[EW_T_EXIT])
 			ew_samples_add(&lat[EW_L_EXIT_TO_REAP], ev->t[EW_T_REAP] - ev->t[EW_T_EXIT]);
+		if (c->scenario == EW_SC_HEAVY)
+			ew_freed_samples(ev, ch->t_trigger, ch->t_mrelease, lat);
 	}
 	c->cdf_metric = lat[EW_L_EXIT_TO_USER].n ? EW_L_EXIT_TO_USER : EW_L_TRIGGER_TO_USER;
 	for (int l = 0; l < EW_L_NR; l++) {
@@ -761,7 +797,20 @@ static pid_t spawn_plain(int busy)
 	return pid;
 }
 
-/* one repetition of a cell into c; its latency samples are appended to acc */
+/*
+ * the optional BPF programs a cell of this scenario needs: the end of
+ * exit_mmap (memory freed) in the heavy cells only; exit_group entry only
+ * where children exit by themselves (churn, stagger): killed ones start
+ * exiting at SIGKILL delivery, and sys_enter runs on every system call
+ */
+void ew_cell_programs(struct ew_tracer *tracer, int scenario)
+{
+	if (!tracer)
+		return;
+	ew_tracer_optional(tracer, EW_OPT_EXIT_MMAP, scenario == EW_SC_HEAVY);
+	ew_tracer_optional(tracer, EW_OPT_SYS_ENTER, scenario == EW_SC_CHURN || scenario == EW_SC_STAGGER);
+}
+
 /* the default spawn path: ew-spawner for this cell; on failure fork ourselves, and say so */
 static int spawner_failed;
 
@@ -778,8 +827,9 @@ static void start_spawner(struct cellrun *cr, int shm_fd)
 	}
 }
 
-static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
-		    struct ew_shm *shm, int shm_fd, struct ew_samples *acc)
+/* one repetition of a cell into c; its latency samples are appended to acc */
+int ew_run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
+		struct ew_shm *shm, int shm_fd, struct ew_samples *acc)
 {
 	struct cellrun cr;
 	pthread_t th;
@@ -965,8 +1015,11 @@ static int run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer
 	sweep_events(&cr, c->scenario == EW_SC_BURST || c->scenario == EW_SC_HEAVY ? cr.nkids : 0);
 
 	/* children nobody noticed are still here: kill and reap them */
-	for (size_t i = 0; i < cr.nkids; i++)
+	for (size_t i = 0; i < cr.nkids; i++) {
 		kill(cr.kids[i].pid, SIGKILL);
+		if (cr.kids[i].mr_fd >= 0)
+			close(cr.kids[i].mr_fd);
+	}
 	kill(sentinel, SIGKILL);
 	ew_spawner_stop(&cr.sp);
 	for (int i = 0; i < nload; i++)
@@ -1108,6 +1161,10 @@ static void merge_rep(struct ew_cell *c, const struct ew_cell *r)
 		}
 	}
 	c->interrupted |= r->interrupted;
+	c->mrelease_calls += r->mrelease_calls;
+	c->mrelease_ok += r->mrelease_ok;
+	if (r->mrelease_errno)
+		c->mrelease_errno = r->mrelease_errno;
 	if (r->reason[0] && !c->reason[0])
 		snprintf(c->reason, sizeof(c->reason), "%s", r->reason);
 }
@@ -1157,6 +1214,10 @@ static void json_cell(struct ew_json *j, const struct ew_cell *c)
 	ew_json_u64(j, "n", c->n);
 	ew_json_bool(j, "load", c->load);
 	ew_json_str(j, "mechanism", c->ops->name);
+	if (c->scenario == EW_SC_HEAVY) {
+		ew_json_u64(j, "rss_mb", c->rss_mb);
+		ew_json_str(j, "kill_path", ew_kill_path_name(c->kill_path));
+	}
 	ew_json_str(j, "status", c->skipped ? "skipped" : c->interrupted ? "interrupted" : "ok");
 	if (c->skipped) {
 		ew_json_str(j, "skip_reason", c->reason);
@@ -1196,6 +1257,13 @@ static void json_cell(struct ew_json *j, const struct ew_cell *c)
 	ew_json_u64(j, "watcher_woken", c->woken);
 	ew_json_end_obj(j);
 	ew_json_u64(j, "mechanism_lost_events", c->mech_lost);
+	if (c->kill_path == EW_KILL_MRELEASE) {
+		ew_json_obj(j, "mrelease");
+		ew_json_u64(j, "calls", c->mrelease_calls);
+		ew_json_u64(j, "returned_0", c->mrelease_ok);
+		ew_json_str(j, "last_error", c->mrelease_errno ? strerror(c->mrelease_errno) : "");
+		ew_json_end_obj(j);
+	}
 	ew_json_dbl(j, "exits_per_s", c->exits_per_s);
 	ew_json_u64(j, "watcher_cpu_ns", c->watcher_cpu_ns);
 	ew_json_dbl(j, "watcher_cpu_ns_per_exit", c->watcher_cpu_ns * per);
@@ -1290,6 +1358,28 @@ static void json_machine(struct ew_json *j, const char *load_start, const char *
 	ew_json_end_obj(j);
 }
 
+static void json_load(struct ew_json *j, const struct ew_load *l)
+{
+	ew_json_obj(j, "load");
+	ew_json_bool(j, "measured", l->before.ok && l->after.ok);
+	ew_json_arr_inline(j, "loadavg_before");
+	for (int i = 0; i < 3; i++)
+		ew_json_dbl(j, NULL, l->before.loadavg[i]);
+	ew_json_end_arr(j);
+	ew_json_arr_inline(j, "loadavg_after");
+	for (int i = 0; i < 3; i++)
+		ew_json_dbl(j, NULL, l->after.loadavg[i]);
+	ew_json_end_arr(j);
+	ew_json_dbl(j, "before_busy_cpus", l->before_busy_cpus);
+	ew_json_dbl(j, "before_steal_pct", l->before_steal_pct);
+	ew_json_dbl(j, "steal_pct", l->steal_pct);
+	ew_json_dbl(j, "others_cpus", l->others_cpus);
+	ew_json_u64(j, "cpus", l->cpus);
+	ew_json_bool(j, "busy", l->busy);
+	ew_json_str(j, "verdict", l->verdict);
+	ew_json_end_obj(j);
+}
+
 static const struct ew_cell *find_cell(const struct ew_cell *cells, int n, int sc, int nn, int load,
 				       const char *mech)
 {
@@ -1300,8 +1390,8 @@ static const struct ew_cell *find_cell(const struct ew_cell *cells, int n, int s
 	return NULL;
 }
 
-static void json_target(struct ew_json *j, const char *name, const char *target, double measured,
-			const char *unit, int met, const char *note)
+void ew_json_target(struct ew_json *j, const char *name, const char *target, double measured,
+		    const char *unit, int met, const char *note)
 {
 	ew_json_obj(j, NULL);
 	ew_json_str(j, "name", name);
@@ -1324,7 +1414,7 @@ static uint64_t burst1_t2u_p50(const struct ew_cell *cells, int ncells, const ch
 }
 
 static void json_targets(struct ew_json *j, const struct ew_cell *cells, int ncells,
-			 const struct ew_floor *fl, int traced, struct ew_ref *ref)
+			 const struct ew_floor *fl, int traced, struct ew_ref *ref, const struct ew_neutral *nt)
 {
 	const struct ew_cell *a, *b;
 	char note[512];
@@ -1337,14 +1427,16 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 		snprintf(note, sizeof(note), "median over %d interleaved slice pairs (ABBA) of traced / untraced rate; "
 			 "per-iteration medians: %.0f us untraced, %.0f us traced (ratio %.3f)", fl->perturb_n,
 			 fl->iter_untraced.p50 / 1e3, fl->iter_traced.p50 / 1e3, fl->iter_ratio);
-		json_target(j, "observer_perturbation",
+		ew_json_target(j, "observer_perturbation",
 			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)",
 			    fl->perturb_ratio, "ratio", fl->perturb_ratio >= 0.98, note);
 	}
 	if (!fl->perturb_done)
-		json_target(j, "observer_perturbation",
+		ew_json_target(j, "observer_perturbation",
 			    "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)", NAN,
 			    "ratio", -1, fl->perturb_reason[0] ? fl->perturb_reason : "not measured");
+	if (nt->measured)
+		ew_neutral_target(j, nt);
 	/* 2. nothing lost */
 	for (int i = 0; i < ncells; i++) {
 		if (cells[i].skipped)
@@ -1357,7 +1449,7 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 	snprintf(note, sizeof(note), "%llu storm exits; %llu missed by watchers, %llu without a BPF record, %llu ring-buffer drops%s",
 		 (unsigned long long)cnt, (unsigned long long)missed, (unsigned long long)lost,
 		 (unsigned long long)drops, traced ? "" : " (tracer off: BPF side not checked)");
-	json_target(j, "nothing_lost", "every storm exit accounted for; zero ring-buffer drops",
+	ew_json_target(j, "nothing_lost", "every storm exit accounted for; zero ring-buffer drops",
 		    (double)(missed + lost + drops), "exits unaccounted + drops",
 		    missed + lost + drops == 0 && traced ? 1 : (traced ? 0 : -1), note);
 	/* 3. the floor */
@@ -1365,11 +1457,11 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 	if (a && fl->done && a->lat[EW_L_WAKE_TO_RUN].count) {
 		snprintf(note, sizeof(note), "pidfd-epoll wake->run p50 %.1f us vs pipe ping-pong one-way p50 %.1f us",
 			 a->lat[EW_L_WAKE_TO_RUN].p50 / 1e3, fl->pipe_one_way.p50 / 1e3);
-		json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
+		ew_json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
 			    (double)a->lat[EW_L_WAKE_TO_RUN].p50 / (double)(fl->pipe_one_way.p50 ? fl->pipe_one_way.p50 : 1),
 			    "ratio of p50s", -1, note);
 	} else {
-		json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
+		ew_json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
 			    NAN, "ratio of p50s", -1, "needs burst N=1 pidfd-epoll with the tracer, and the floor");
 	}
 	b = find_cell(cells, ncells, EW_SC_CHURN, -1, 0, "pidfd-epoll");
@@ -1378,10 +1470,10 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 
 		snprintf(note, sizeof(note), "churn pidfd-epoll %.0f exits/s%s vs raw fork+exit+reap %.0f /s",
 			 b->exits_per_s, traced ? " (tracing)" : " (tracer off)", fl->fork_exit_reap_per_s);
-		json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
+		ew_json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
 			    ratio, "ratio", traced ? ratio >= 0.8 : -1, note);
 	} else {
-		json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
+		ew_json_target(j, "storm_rate_vs_raw", ">= 0.8 of the raw fork+exit+reap rate while tracing",
 			    NAN, "ratio", -1, "needs the churn scenario with pidfd-epoll, and the floor");
 	}
 	/* 4. scaling */
@@ -1391,10 +1483,10 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 		double ca = (double)a->watcher_cpu_ns / a->noticed, cb = (double)b->watcher_cpu_ns / b->noticed;
 
 		snprintf(note, sizeof(note), "watcher CPU per exit: %.2f us at N=10, %.2f us at N=10000", ca / 1e3, cb / 1e3);
-		json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
+		ew_json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
 			    cb / ca, "ratio", cb / ca <= 1.5, note);
 	} else {
-		json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
+		ew_json_target(j, "pidfd_epoll_scaling", "watcher CPU per exit at N=10,000 within 1.5x of N=10",
 			    NAN, "ratio", -1, "needs burst N=10 and N=10000 with pidfd-epoll");
 	}
 	/* 5. stage sum */
@@ -1414,7 +1506,7 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 	}
 	snprintf(note, sizeof(note), "worst relative difference over %llu cells: sum of stage means vs mean exit->user",
 		 (unsigned long long)cnt);
-	json_target(j, "stage_sum", "stage breakdown of exit->user adds up to the end-to-end figure within 1%",
+	ew_json_target(j, "stage_sum", "stage breakdown of exit->user adds up to the end-to-end figure within 1%",
 		    worst, "relative difference", cnt ? worst <= 0.01 : -1, note);
 	/* 6. the independent reference */
 	ew_ref_targets(j, ref, burst1_t2u_p50(cells, ncells, "pidfd-epoll"),
@@ -1436,6 +1528,9 @@ int ew_run(struct ew_opts *o)
 	struct ew_tracer_info tinfo;
 	struct ew_floor floor_;
 	struct ew_ref ref = { 0 };
+	struct ew_load_snap snap_idle, snap0, snap1;
+	struct ew_load mload;
+	struct ew_neutral neutral;
 	struct ew_shm *shm;
 	int shm_fd = -1;
 	char why[512] = "", load0[128], load1[128];
@@ -1448,7 +1543,11 @@ int ew_run(struct ew_opts *o)
 	memset(&tinfo, 0, sizeof(tinfo));
 	sigaction(SIGUSR1, &usr1, NULL);	/* no SA_RESTART: interrupts waits */
 	loadavg(load0, sizeof(load0));
-	maxcells = o->nmechs * o->nloads * (o->nscen * (o->nn + 1));
+	/* half a second of doing nothing: what the others use (load.h) */
+	ew_load_snap(&snap_idle);
+	usleep(500000);
+	ew_load_snap(&snap0);
+	maxcells = o->nmechs * o->nloads * (o->nscen * (o->nn + 1)) + o->nloads * ew_heavy_cells_max(o);
 	cells = calloc(maxcells, sizeof(*cells));
 	shm = ew_shm_create(&shm_fd);
 	if (!cells || !shm) {
@@ -1459,6 +1558,13 @@ int ew_run(struct ew_opts *o)
 		int sc = o->scenarios[s];
 		int nlist = sc == EW_SC_BURST ? o->nn : 1;
 
+		if (sc == EW_SC_HEAVY) {
+			/* the victim-size sweep (sweep.c); load on is for bursts only with --load-sizes */
+			for (int l = 0; l < o->nloads; l++)
+				if (!o->loads[l] || !o->nload_ns)
+					ew_heavy_cells(o, o->loads[l], cells, &ncells, maxcells);
+			continue;
+		}
 		for (int k = 0; k < nlist; k++)
 			for (int l = 0; l < o->nloads; l++)
 				for (int m = 0; m < o->nmechs; m++) {
@@ -1515,6 +1621,12 @@ int ew_run(struct ew_opts *o)
 	}
 	if (tracer)
 		ew_tracer_attach(tracer);
+	memset(&neutral, 0, sizeof(neutral));
+	if (o->neutral_pairs && !ew_interrupted) {
+		fprintf(stderr, "exitwatch: observer neutrality: burst N=1, %d ABBA pairs of %d exits, tracer on/off\n",
+			o->neutral_pairs, o->neutral_exits);
+		ew_neutrality(&neutral, o, tracer, shm, shm_fd, o->neutral_pairs, o->neutral_exits);
+	}
 
 	accs = calloc(ncells ? ncells : 1, sizeof(*accs));
 	if (!accs) {
@@ -1543,16 +1655,21 @@ int ew_run(struct ew_opts *o)
 			r->n = c->n;
 			r->load = c->load;
 			r->ops = c->ops;
+			r->rss_mb = c->rss_mb;
+			r->kill_path = c->kill_path;
 			if (o->reps > 1)
 				fprintf(stderr, "[%3d/%d rep %d/%d] ", i + 1, ncells, rep + 1, o->reps);
 			else
 				fprintf(stderr, "[%3d/%d] ", i + 1, ncells);
 			fprintf(stderr, "%-7s N=%-5d load=%-3s %-13s ", ew_scenario_name(c->scenario),
 				c->n, c->load ? "on" : "off", c->ops->name);
+			if (c->scenario == EW_SC_HEAVY)
+				fprintf(stderr, "%4d MB %-16s ", c->rss_mb, ew_kill_path_name(c->kill_path));
 			fflush(stderr);
 			if (!o->no_ref)
 				ew_ref_slice(&ref, 10);	/* interleaved with the cells */
-			ret = run_cell(o, r, tracer, shm, shm_fd, accs[i].lat);
+			ew_cell_programs(tracer, c->scenario);
+			ret = ew_run_cell(o, r, tracer, shm, shm_fd, accs[i].lat);
 			if (r->skipped) {
 				c->skipped = 1;
 				snprintf(c->reason, sizeof(c->reason), "%s", r->reason);
@@ -1584,6 +1701,9 @@ int ew_run(struct ew_opts *o)
 	if (ew_interrupted)
 		fprintf(stderr, "exitwatch: interrupted: writing the %d cells collected\n", done);
 	loadavg(load1, sizeof(load1));
+	ew_load_snap(&snap1);
+	ew_load_judge(&mload, &snap_idle, &snap0, &snap1, (int)sysconf(_SC_NPROCESSORS_ONLN), sysconf(_SC_CLK_TCK));
+	fprintf(stderr, "exitwatch: %s\n", mload.verdict);
 
 	out = strcmp(o->out, "-") ? fopen(o->out, "w") : stdout;
 	if (!out) {
@@ -1603,6 +1723,7 @@ int ew_run(struct ew_opts *o)
 	ew_json_str(&j, "note", o->note ? o->note : "");
 	ew_json_end_obj(&j);
 	json_machine(&j, load0, load1);
+	json_load(&j, &mload);
 	ew_json_obj(&j, "tracer");
 	ew_json_bool(&j, "enabled", tracer != NULL);
 	ew_json_str(&j, "reason", tracer ? "" : why);
@@ -1622,7 +1743,13 @@ int ew_run(struct ew_opts *o)
 	ew_json_u64(&j, "interval_us", o->interval_us);
 	ew_json_u64(&j, "churn_ms", o->churn_ms);
 	ew_json_u64(&j, "stagger_ms", o->stagger_ms);
-	ew_json_u64(&j, "heavy_mb", o->heavy_mb);
+	ew_json_arr_inline(&j, "heavy_mb");
+	for (int k = 0; k < o->nheavy_mb; k++)
+		ew_json_u64(&j, NULL, o->heavy_mbs[k]);
+	ew_json_end_arr(&j);
+	ew_json_u64(&j, "heavy_n", o->heavy_n);
+	ew_json_u64(&j, "neutrality_pairs", o->neutral_pairs);
+	ew_json_u64(&j, "heavy_rounds", o->heavy_rounds);
 	ew_json_str(&j, "spawn", o->spawn_vm ? "vm" : o->spawn_self || spawner_failed ? "fork" : "spawner");
 	ew_json_bool(&j, "mm_stamps", o->mm_stamps);
 	ew_json_u64(&j, "gap_ms", (uint64_t)o->gap_ms);
@@ -1652,6 +1779,7 @@ int ew_run(struct ew_opts *o)
 	}
 	ew_json_end_obj(&j);
 	ew_ref_json(&j, &ref);
+	ew_neutral_json(&j, &neutral);
 	ew_json_obj(&j, "perturbation");
 	ew_json_bool(&j, "measured", floor_.perturb_done);
 	ew_json_str(&j, "reason", floor_.perturb_reason);
@@ -1695,7 +1823,7 @@ int ew_run(struct ew_opts *o)
 		if (cells[i].reps || cells[i].skipped)
 			json_cell(&j, &cells[i]);
 	ew_json_end_arr(&j);
-	json_targets(&j, cells, ncells, &floor_, tracer != NULL, &ref);
+	json_targets(&j, cells, ncells, &floor_, tracer != NULL, &ref, &neutral);
 	ew_json_end_obj(&j);
 	if (out != stdout)
 		fclose(out);

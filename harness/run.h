@@ -21,6 +21,9 @@ enum ew_lat {
 	EW_L_BEGIN_TO_EXIT,
 	EW_L_MM_TEARDOWN,
 	EW_L_EXIT_TO_REAP,
+	EW_L_EXIT_TO_FREED,	/* heavy: t_exit -> end of the victim's exit_mmap (memory freed) */
+	EW_L_TRIGGER_TO_FREED,	/* heavy: kill() call -> end of exit_mmap */
+	EW_L_TRIGGER_TO_MRELEASE,	/* heavy, kill path sigkill+mrelease: kill() -> process_mrelease() returned */
 	EW_L_NR,
 };
 
@@ -59,7 +62,11 @@ struct ew_opts {
 	int max_rounds;
 	int churn_ms, churn_n;
 	int stagger_ms, stagger_n;
-	int heavy_mb, heavy_n, heavy_rounds;
+	int heavy_mbs[EW_MAX_LIST];	/* --heavy-mb LIST: the RSS sweep of the heavy scenario */
+	int nheavy_mb;
+	int heavy_n, heavy_rounds;
+	int no_mrelease;	/* --no-mrelease: no sigkill+mrelease heavy cells */
+	int neutral_pairs, neutral_exits;	/* --neutrality PAIRS[:EXITS] (neutral.c); 0 pairs: off */
 	int interval_us;
 	int no_bpf;
 	int mm_stamps;		/* --mm-stamps: load the mm teardown programs (cost: issue 17) */
@@ -80,8 +87,14 @@ struct ew_opts {
 	const struct watcher_ops *inject_mech;	/* NULL: every mechanism */
 };
 
+enum ew_kill_path { EW_KILL_SIGKILL, EW_KILL_MRELEASE };
+
 struct ew_cell {
 	int scenario, n, load;
+	int rss_mb;			/* heavy: touched anonymous memory per child */
+	int kill_path;			/* heavy: enum ew_kill_path */
+	uint64_t mrelease_calls, mrelease_ok;	/* sigkill+mrelease: calls, of which returned 0 */
+	int mrelease_errno;		/* the last error, 0 none */
 	const struct watcher_ops *ops;
 	int skipped;
 	char reason[256];
@@ -131,6 +144,12 @@ const char *ew_stage_name(int s);
 const char *ew_rep_metric_name(int m);
 
 void ew_opts_default(struct ew_opts *o);
+/* attach the optional BPF programs a cell of this scenario needs (tracer.h) */
+void ew_cell_programs(struct ew_tracer *tracer, int scenario);
+struct ew_json;
+/* one entry of the results' "targets" array; met: 1, 0, or -1 for null */
+void ew_json_target(struct ew_json *j, const char *name, const char *target, double measured,
+		    const char *unit, int met, const char *note);
 int ew_run(struct ew_opts *o);
 
 /* floor.c */

@@ -19,6 +19,7 @@ struct ew_tracer {
 	int delivered;
 	struct ew_tracer_info info;
 	int attached;
+	int opt_off[EW_OPT_NR];	/* optional programs detached (ew_tracer_optional) */
 };
 
 static const char *const stamp_names[EW_T_NR] = {
@@ -83,9 +84,11 @@ static void detect_layout(struct ew_tracer_info *info)
 
 /*
  * level 2: everything; 1: without the fentry programs (no ftrace direct
- * calls); 0: also without the mm tracepoints (a kernel without them)
+ * calls); 0: also without the mm tracepoints (a kernel without them).
+ * no_mm_lock: level 1 without mmap_lock_start_locking (the costly one:
+ * it fires on every mmap lock on the machine), keeping exit_mmap.
  */
-static struct exitwatch_bpf *load(pid_t target_ppid, int filter, int level, int *err)
+static struct exitwatch_bpf *load(pid_t target_ppid, int filter, int level, int no_mm_lock, int *err)
 {
 	struct exitwatch_bpf *s = exitwatch_bpf__open();
 
@@ -99,10 +102,10 @@ static struct exitwatch_bpf *load(pid_t target_ppid, int filter, int level, int 
 		bpf_program__set_autoload(s->progs.ew_notify, false);
 		bpf_program__set_autoload(s->progs.ew_reap, false);
 	}
-	if (level < 1) {
+	if (level < 1 || no_mm_lock)
 		bpf_program__set_autoload(s->progs.ew_mm_lock, false);
+	if (level < 1)
 		bpf_program__set_autoload(s->progs.ew_exit_mmap, false);
-	}
 	*err = exitwatch_bpf__load(s);
 	if (*err) {
 		exitwatch_bpf__destroy(s);
@@ -143,12 +146,14 @@ struct ew_tracer *ew_tracer_open(pid_t target_ppid, int filter_watchers, char *w
 	if (!t)
 		return NULL;
 	detect_layout(&t->info);
-	t->skel = !mm_stamps ? NULL : load(target_ppid, filter_watchers, 2, &err);
+	t->opt_off[EW_OPT_EXIT_MMAP] = !mm_stamps;
+	t->skel = !mm_stamps ? NULL : load(target_ppid, filter_watchers, 2, 0, &err);
 	if (t->skel) {
 		t->info.stages_loaded = 1;
 		t->info.mm_loaded = 1;
+		t->info.mm_end_loaded = 1;
 	} else {
-		t->skel = !mm_stamps ? NULL : load(target_ppid, filter_watchers, 1, &err2);
+		t->skel = load(target_ppid, filter_watchers, 1, !mm_stamps, &err2);
 		if (!mm_stamps)
 			snprintf(t->info.stages_reason, sizeof(t->info.stages_reason),
 				 "mm teardown and stage programs not loaded (run --mm-stamps loads them)");
@@ -156,9 +161,10 @@ struct ew_tracer *ew_tracer_open(pid_t target_ppid, int filter_watchers, char *w
 			snprintf(t->info.stages_reason, sizeof(t->info.stages_reason),
 			 "fentry on do_notify_parent, release_task refused (%s): notify falls back to tracepoints, no reap stamp",
 			 strerror(-err));
-		t->info.mm_loaded = t->skel != NULL;
+		t->info.mm_loaded = t->skel != NULL && mm_stamps;
+		t->info.mm_end_loaded = t->skel != NULL;
 		if (!t->skel)
-			t->skel = load(target_ppid, filter_watchers, 0, &err2);
+			t->skel = load(target_ppid, filter_watchers, 0, 0, &err2);
 	}
 	if (!t->skel) {
 		snprintf(why, len, "BPF unavailable (%s): running without the tracer", strerror(-err2));
@@ -190,7 +196,46 @@ int ew_tracer_attach(struct ew_tracer *t)
 	err = exitwatch_bpf__attach(t->skel);
 	if (!err)
 		t->attached = 1;
+	/* the optional programs as asked (ew_tracer_optional) */
+	for (int w = 0; !err && w < EW_OPT_NR; w++)
+		ew_tracer_optional(t, w, !t->opt_off[w]);
 	return err;
+}
+
+static struct bpf_link **opt_link(struct ew_tracer *t, int which, struct bpf_program **prog)
+{
+	switch (which) {
+	case EW_OPT_EXIT_MMAP:
+		*prog = t->skel->progs.ew_exit_mmap;
+		return &t->skel->links.ew_exit_mmap;
+	case EW_OPT_SYS_ENTER:
+		*prog = t->skel->progs.ew_sys_enter;
+		return &t->skel->links.ew_sys_enter;
+	}
+	return NULL;
+}
+
+int ew_tracer_optional(struct ew_tracer *t, int which, int on)
+{
+	struct bpf_program *prog;
+	struct bpf_link **l = opt_link(t, which, &prog);
+
+	if (!l)
+		return -EINVAL;
+	if (which == EW_OPT_EXIT_MMAP && (!t->info.mm_end_loaded || mm_stamps))
+		return t->info.mm_end_loaded ? 0 : -EOPNOTSUPP;	/* --mm-stamps: always on */
+	t->opt_off[which] = !on;
+	if (!t->attached)
+		return 0;
+	if (on && !*l) {
+		*l = bpf_program__attach(prog);
+		if (!*l)
+			return -errno;
+	} else if (!on && *l) {
+		bpf_link__destroy(*l);
+		*l = NULL;
+	}
+	return 0;
 }
 
 void ew_tracer_detach(struct ew_tracer *t)

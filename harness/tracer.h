@@ -17,7 +17,8 @@ struct ew_tracer;
 
 struct ew_tracer_info {
 	int stages_loaded;		/* the optional fentry programs */
-	int mm_loaded;			/* the mm teardown tracepoints */
+	int mm_loaded;			/* the mm teardown tracepoints (--mm-stamps) */
+	int mm_end_loaded;		/* exit_mmap alone: memory freed, for the heavy cells */
 	char stages_reason[160];	/* why not, if not */
 	int exit_tp_before_mm;		/* 1: 6.16+ layout, 0: 6.1 layout, -1: unknown */
 	char exit_tp_layout[128];
@@ -48,6 +49,18 @@ void ew_tracer_close(struct ew_tracer *t);
 
 const char *ew_stamp_name(int stamp);
 const char *ew_hist_name(int id);
+
+/*
+ * programs a run attaches only for the cells that need them (issue 17):
+ * EW_OPT_EXIT_MMAP, the end of a victim's mm teardown (memory freed: the
+ * heavy cells), off by default without --mm-stamps, about 0.3 us per mm
+ * teardown on the machine; EW_OPT_SYS_ENTER, the start of a voluntary exit
+ * (exit_group entry: churn, stagger), on by default, runs on every system
+ * call on the machine.  ew_tracer_optional() switches one on (1) or off (0)
+ * from now on; 0 or -errno.
+ */
+enum { EW_OPT_EXIT_MMAP, EW_OPT_SYS_ENTER, EW_OPT_NR };
+int ew_tracer_optional(struct ew_tracer *t, int which, int on);
 
 /* load the mmap_lock/exit_mmap programs (default 1); before ew_tracer_open */
 void ew_tracer_set_mm_stamps(int on);

@@ -48,14 +48,15 @@ VALUES=("" "0" "1" "-1" "10" "1000" "10000" "10001" "99999999999999999999" "-999
 	"%s%n%x" "%%" "\\" "'" "\"" "-" "--" "-1,-2" "burst,churn" "burst,nope" "pidfd-epoll"
 	"pidfd-epoll,nope" "on" "off" "both" "maybe" "fork" "vm" "/nonexistent/x.json" "/dev/full"
 	"/" "." "x=y" "$(printf '\xff\xfe')" "$(printf 'a\tb')" "$(head -c 5000 /dev/zero | tr '\0' 'A')"
-	"1:pidfd-epoll" "18446744073709551616" "2147483648" "-2147483649" "1e-400")
+	"1:pidfd-epoll" "8:100" "0:5" "3:" ":3" "0,16,64,256" "18446744073709551616" "2147483648" "-2147483649" "1e-400")
 RUN_OPTS=(-m --mechanisms -s --scenarios -n --sizes -l --load -o --output --min-exits --churn-ms
 	--churn-n --stagger-ms --stagger-n --heavy-mb --heavy-n --interval-us --note --large-n
 	--large-mechanisms --spawn --load-sizes --reps --perturb-rounds --no-bpf --no-floor --guest
+	--heavy-rounds --no-mrelease --neutrality --mm-stamps --no-ref
 	--size --mechanism --reps= --sizes= -x -Z --- -mm --helpp --n)
 TRACE_OPTS=(-d -j --duration --json --json= -d0 --dur -q)
 CMP_OPTS=(-t --threshold -a --alpha -m --metric --tsv --threshold= --alpha= -T -q --metrics)
-REPORT_OPTS=(-d --dir -s --scaling -m --matrix -b --bench -S --section --dirr -q)
+REPORT_OPTS=(-d --dir -s --scaling -m --matrix -b --bench -S --section -R --reuse --dirr -q)
 FILES=("$FIX/old.json" "$FIX/same.json" "$FIX/slow.json" "$FIX/gbench-old.json" "$FIX/schema1.json"
 	"/nonexistent.json" "/dev/null" "/" "$FIX" "$FIX/old.json,$FIX/same.json" ",")
 
