@@ -49,6 +49,13 @@ mapfile -t FRAGMENTS <<<"$frags"
 COST_REPS=${COST_REPS:-15}
 COST_BURST_REPS=${COST_BURST_REPS:-5}
 COST_THRESHOLD=${COST_THRESHOLD:-0.5}
+# Reported, not gated: the operations measured at the end of the run, for the
+# autoreap-against-zombie comparison of one boot.  There a figure moves with
+# where the kernel's data lands: two builds of the same patched source in two
+# directories gave kill_to_epoll_notice_late 73,882 and 74,462 (+0.79 %), and
+# under the self-test's BPF loop kill_to_autoreap_notice grew by 1,981 instead
+# of 2,445, while every operation above them kept within the threshold.
+COST_UNGATED=${COST_UNGATED:-'_late$|autoreap'}
 COST_DET_TARGET=0.05
 COST_INJECT=${COST_INJECT:-800}
 COST_JOBS=${COST_JOBS:-2}
@@ -289,10 +296,13 @@ run_kernel() {
 # ---- comparing two runs -----------------------------------------------------
 # compare OLD.json NEW.json: TSV name, per, exits, old, new, delta, delta %, verdict
 compare() {
-	jq -r -n --slurpfile a "$1" --slurpfile b "$2" --argjson thr "$COST_THRESHOLD" '
+	jq -r -n --slurpfile a "$1" --slurpfile b "$2" --argjson thr "$COST_THRESHOLD" --arg ungated "$COST_UNGATED" '
 		($a[0].operations | map({key: .name, value: .}) | from_entries) as $old
 		| $b[0].operations[] | . as $n | $old[$n.name] as $o
-		| if $o == null then [$n.name, $n.per, $n.exits, "-", ($n.median // "absent"), "-", "-", "new operation"]
+		| if $o != null and ($n.name | test($ungated)) and $o.present and $n.present then
+		    ($n.median - $o.median) as $d
+		    | [$n.name, $n.per, $n.exits, $o.median, $n.median, $d, ($d / $o.median * 100 * 1000 | round / 1000), "info (not gated)"]
+		  elif $o == null then [$n.name, $n.per, $n.exits, "-", ($n.median // "absent"), "-", "-", "new operation"]
 		  elif ($o.present | not) and ($n.present | not) then [$n.name, $n.per, $n.exits, "absent", "absent", "-", "-", "ok (absent)"]
 		  elif ($o.present | not) then [$n.name, $n.per, $n.exits, "absent", $n.median, "-", "-", "new feature"]
 		  elif ($n.present | not) then [$n.name, $n.per, $n.exits, $o.median, "absent", "-", "-", "LOST"]
