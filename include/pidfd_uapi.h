@@ -337,24 +337,8 @@ static inline int ew_has_pidfd_info_exit(void)
 	return ew_probe_reaped(&revents, &exit_ok) == 0 && exit_ok;
 }
 
-/* F7: clone3 with CLONE_WAIT_PIDFD; kernels without it say EINVAL. */
-static inline int ew_has_clone_wait_pidfd(void)
-{
-	int pidfd = -1;
-	pid_t pid;
-
-	pid = ew_fork_pidfd(&pidfd, CLONE_WAIT_PIDFD, SIGCHLD);
-	if (pid < 0)
-		return 0;
-	if (pid == 0)
-		_exit(0);
-	waitpid(pid, NULL, __WALL);
-	close(pidfd);
-	return 1;
-}
-
 /*
- * F9/F10: does clone3 take these flags?  Kernels without them say EINVAL.
+ * F7, F9, F10: does clone3 take these flags?  Kernels without them say EINVAL.
  * The probe child exits at once; it is waited for (reaped, or for an
  * autoreaped one, seen gone through its pidfd) so that no probe child is
  * left when the test starts.  flags must contain CLONE_PIDFD.
@@ -378,6 +362,11 @@ static inline int ew_probe_clone3_flags(uint64_t flags, int exit_signal)
 			break;
 	close(pidfd);
 	return 1;
+}
+
+static inline int ew_has_clone_wait_pidfd(void)
+{
+	return ew_probe_clone3_flags(CLONE_PIDFD | CLONE_WAIT_PIDFD, SIGCHLD);
 }
 
 static inline int ew_has_clone_autoreap(void)
