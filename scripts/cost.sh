@@ -299,16 +299,14 @@ compare() {
 	jq -r -n --slurpfile a "$1" --slurpfile b "$2" --argjson thr "$COST_THRESHOLD" --arg ungated "$COST_UNGATED" '
 		($a[0].operations | map({key: .name, value: .}) | from_entries) as $old
 		| $b[0].operations[] | . as $n | $old[$n.name] as $o
-		| if $o != null and ($n.name | test($ungated)) and $o.present and $n.present then
-		    ($n.median - $o.median) as $d
-		    | [$n.name, $n.per, $n.exits, $o.median, $n.median, $d, ($d / $o.median * 100 * 1000 | round / 1000), "info (not gated)"]
-		  elif $o == null then [$n.name, $n.per, $n.exits, "-", ($n.median // "absent"), "-", "-", "new operation"]
+		| if $o == null then [$n.name, $n.per, $n.exits, "-", ($n.median // "absent"), "-", "-", "new operation"]
 		  elif ($o.present | not) and ($n.present | not) then [$n.name, $n.per, $n.exits, "absent", "absent", "-", "-", "ok (absent)"]
 		  elif ($o.present | not) then [$n.name, $n.per, $n.exits, "absent", $n.median, "-", "-", "new feature"]
 		  elif ($n.present | not) then [$n.name, $n.per, $n.exits, $o.median, "absent", "-", "-", "LOST"]
 		  else ($n.median - $o.median) as $d | ($d / $o.median * 100) as $p
 		    | [$n.name, $n.per, $n.exits, $o.median, $n.median, $d, ($p * 1000 | round / 1000),
-		       (if $p > $thr then "REGRESSION" elif $p < -$thr then "better" else "ok" end)]
+		       (if ($n.name | test($ungated)) then "info (not gated)"
+			elif $p > $thr then "REGRESSION" elif $p < -$thr then "better" else "ok" end)]
 		  end | @tsv'
 }
 print_compare() { # TSV from compare
