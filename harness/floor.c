@@ -86,10 +86,10 @@ static int drop_cb(void *ctx, const struct ew_event *ev)
 	return 0;
 }
 
-void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_opts *o)
+void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, int perturb_rounds, int perturb_ms,
+		      int reps)
 {
-	int n = o->perturb_rounds < 64 ? o->perturb_rounds : 64;
-	int reps = o->reps > 0 ? o->reps : 1;
+	int n = perturb_rounds < 64 ? perturb_rounds : 64;
 	struct ew_samples it_on = { 0 }, it_off = { 0 }, pipe_all = { 0 };
 	double rate_sum = 0;
 
@@ -126,9 +126,9 @@ void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_o
 			else
 				ew_tracer_detach(t);
 			if (traced)
-				f->traced_per_s[i] = rate_and_iters(o->perturb_ms, &it_on);
+				f->traced_per_s[i] = rate_and_iters(perturb_ms, &it_on);
 			else
-				f->untraced_per_s[i] = rate_and_iters(o->perturb_ms, &it_off);
+				f->untraced_per_s[i] = rate_and_iters(perturb_ms, &it_off);
 			ew_tracer_poll(t, 0, drop_cb, NULL);
 		}
 		f->perturb_n = i + 1;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "neutral.h"
+#include "results.h"
 
 static int block(const struct ew_opts *o, struct ew_neutral_mech *m, struct ew_tracer *t, int traced,
 		 struct ew_shm *shm, int shm_fd, struct ew_samples *acc)

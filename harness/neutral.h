@@ -28,9 +28,6 @@ struct ew_neutral {
 	char why[160];
 };
 
-/* one cell of the run (run.c): acc gets its latency samples (EW_L_NR) */
-int ew_run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
-		struct ew_shm *shm, int shm_fd, struct ew_samples *acc);
 
 /* pairs of blocks of exits each, for every mechanism of o */
 void ew_neutrality(struct ew_neutral *nt, const struct ew_opts *o, struct ew_tracer *t,

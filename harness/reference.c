@@ -28,12 +28,12 @@ static void parse_line(struct ew_ref *r, char *line)
 	}
 }
 
-void ew_ref_slice(struct ew_ref *r, int k)
+void ew_ref_slice(struct ew_ref *r, int k, const char *helper)
 {
 	char path[PATH_MAX], cmd[PATH_MAX + 32], line[32768];
 	FILE *p;
 
-	ew_helper_path("ew-ref", "EXITWATCH_REF", path, sizeof(path));
+	ew_helper_path("ew-ref", helper, path, sizeof(path));
 	if (access(path, X_OK)) {
 		snprintf(r->why, sizeof(r->why), "%s: %s", path, strerror(errno));
 		return;

@@ -15,8 +15,8 @@ struct ew_ref {
 	char why[4200];				/* why not measured */
 };
 
-/* one slice: build/ew-ref with k samples of each way, appended */
-void ew_ref_slice(struct ew_ref *r, int k);
+/* one slice: build/ew-ref (helper: another path) with k samples of each way, appended */
+void ew_ref_slice(struct ew_ref *r, int k, const char *helper);
 /* the "reference" object of the results JSON (SCHEMA.md) */
 void ew_ref_json(struct ew_json *j, struct ew_ref *r);
 /* targets: exitwatch's burst N=1 trigger->user p50 (ns, 0 = not measured) against it */

@@ -85,6 +85,12 @@ struct ew_opts {
 	/* EXITWATCH_INJECT_DELAY_US=US[:MECHANISM] (regression-gate testing) */
 	int inject_delay_us;
 	const struct watcher_ops *inject_mech;	/* NULL: every mechanism */
+	/* the rest of the environment, read once at start-up (ew_opts_env) */
+	int debug;		/* EXITWATCH_DEBUG: fork timing, children without a record */
+	int bpf_debug;		/* EXITWATCH_BPF_DEBUG: libbpf's warnings */
+	int keep_pid_max;	/* EXITWATCH_KEEP_PID_MAX: reuse leaves pid_max alone */
+	const char *spawner_path;	/* EXITWATCH_SPAWNER; NULL: beside exitwatch */
+	const char *ref_path;		/* EXITWATCH_REF; NULL: beside exitwatch */
 };
 
 enum ew_kill_path { EW_KILL_SIGKILL, EW_KILL_MRELEASE };
@@ -146,22 +152,34 @@ const char *ew_rep_metric_name(int m);
 void ew_opts_default(struct ew_opts *o);
 /* attach the optional BPF programs a cell of this scenario needs (tracer.h) */
 void ew_cell_programs(struct ew_tracer *tracer, int scenario);
-struct ew_json;
-/* one entry of the results' "targets" array; met: 1, 0, or -1 for null */
-void ew_json_target(struct ew_json *j, const char *name, const char *target, double measured,
-		    const char *unit, int met, const char *note);
+struct ew_shm;
+/* "spawner", "fork" (--spawn fork, or no spawner could be started) or "vm" */
+const char *ew_cell_spawn_name(const struct ew_opts *o);
+/* one repetition of a cell into c; its latency samples are appended to acc (cell.c) */
+int ew_run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
+		struct ew_shm *shm, int shm_fd, struct ew_samples *acc);
 int ew_run(struct ew_opts *o);
+/* watcher.c: SIGUSR1 interrupts a blocked watcher; installed once per run */
+void ew_watcher_signal(void);
 
 /* floor.c */
-void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, const struct ew_opts *o);
+/* the floor and the tracer's perturbation (--perturb-rounds slices of perturb_ms), reps times */
+void ew_measure_floor(struct ew_floor *f, struct ew_tracer *t, int perturb_rounds, int perturb_ms,
+		      int reps);
 double ew_fork_exit_reap_rate(int ms);
 
-/* the pieces of a cell's statistics that tests exercise */
-struct ew_sample_in {
-	uint64_t t_trigger, t_user;
-	const struct ew_event *ev;	/* NULL without the tracer */
-	int polls;			/* mechanism polls: no wake */
-};
+
+/* timeline.c: one exit's timeline, for run (join.c) and trace (trace.c) */
+/*
+ * the kernel-only intervals of one record into lat[] (enum ew_lat):
+ * signal->begin, begin->exit, mm teardown, exit->reap and, when the exit
+ * woke a task, exit->wake and wake->run; polls: a poller's timer woke it, no
+ * wake counts.  Returns 1 when it counted a wake.
+ */
+int ew_timeline_samples(const struct ew_event *ev, int polls, struct ew_samples lat[EW_L_NR]);
+/* exit->user (t_user, the watcher's stamp) in stages, in kernel order */
 void ew_stage_split(const struct ew_event *ev, uint64_t t_user, uint64_t out[EW_S_NR]);
+/* the same for a watcher; polls: its timer's wake is no wake of the exit */
+void ew_user_stages(const struct ew_event *ev, int polls, uint64_t t_user, uint64_t out[EW_S_NR]);
 
 #endif

@@ -28,13 +28,13 @@ struct ew_shm *ew_shm_create(int *fd)
 	return shm == MAP_FAILED ? NULL : shm;
 }
 
-void ew_helper_path(const char *name, const char *env, char *out, size_t len)
+void ew_helper_path(const char *name, const char *path, char *out, size_t len)
 {
 	char self[PATH_MAX];
 	ssize_t n;
 
-	if (getenv(env)) {
-		snprintf(out, len, "%s", getenv(env));
+	if (path) {
+		snprintf(out, len, "%s", path);
 		return;
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -68,14 +68,14 @@ static int spawn_helper(const char *path, int sock, int shm_fd, pid_t *pid)
 	return -r;
 }
 
-int ew_spawner_start(struct ew_spawner *sp, int shm_fd, char *why, size_t len)
+int ew_spawner_start(struct ew_spawner *sp, int shm_fd, const char *helper, char *why, size_t len)
 {
 	char path[PATH_MAX];
 	int sv[2], r;
 
 	sp->pid = 0;
 	sp->sock = -1;
-	ew_helper_path("ew-spawner", "EXITWATCH_SPAWNER", path, sizeof(path));
+	ew_helper_path("ew-spawner", helper, path, sizeof(path));
 	if (access(path, X_OK)) {
 		r = -errno;
 		snprintf(why, len, "%s: %s", path, strerror(-r));

@@ -33,12 +33,12 @@ struct ew_spawner {
 
 struct ew_shm;
 
-/* a helper binary: $env if set, else NAME beside our own executable */
-void ew_helper_path(const char *name, const char *env, char *out, size_t len);
+/* a helper binary: path if not NULL (EXITWATCH_SPAWNER, EXITWATCH_REF), else NAME beside our own executable */
+void ew_helper_path(const char *name, const char *path, char *out, size_t len);
 /* the children's shared page, backed by a memfd the spawner maps too */
 struct ew_shm *ew_shm_create(int *fd);
-/* start the spawner; 0 or -errno (why says what failed) */
-int ew_spawner_start(struct ew_spawner *sp, int shm_fd, char *why, size_t len);
+/* start the spawner (path: NULL, beside exitwatch); 0 or -errno (why says what failed) */
+int ew_spawner_start(struct ew_spawner *sp, int shm_fd, const char *path, char *why, size_t len);
 /* one child: its pid, or -1 with errno; *pidfd set when asked for */
 pid_t ew_spawner_child(struct ew_spawner *sp, const struct ew_spawn_req *rq, int *pidfd);
 /* close the socket (the spawner exits); the caller reaps sp->pid */

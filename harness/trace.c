@@ -19,25 +19,11 @@ struct trace_ctx {
 static int trace_cb(void *ctx, const struct ew_event *ev)
 {
 	struct trace_ctx *t = ctx;
-	const __u64 *s = ev->t;
 
 	t->records++;
-	if (!s[EW_T_EXIT])
-		return 0;
-	if (s[EW_T_WAKE] >= s[EW_T_EXIT] && s[EW_T_WAKE]) {
-		t->woken++;
-		ew_samples_add(&t->lat[EW_L_EXIT_TO_WAKE], s[EW_T_WAKE] - s[EW_T_EXIT]);
-		if (s[EW_T_RUN] >= s[EW_T_WAKE])
-			ew_samples_add(&t->lat[EW_L_WAKE_TO_RUN], s[EW_T_RUN] - s[EW_T_WAKE]);
-	}
-	if (s[EW_T_BEGIN] && s[EW_T_EXIT] >= s[EW_T_BEGIN])
-		ew_samples_add(&t->lat[EW_L_BEGIN_TO_EXIT], s[EW_T_EXIT] - s[EW_T_BEGIN]);
-	if (s[EW_T_SIGNAL] && s[EW_T_BEGIN] >= s[EW_T_SIGNAL])
-		ew_samples_add(&t->lat[EW_L_SIGNAL_TO_BEGIN], s[EW_T_BEGIN] - s[EW_T_SIGNAL]);
-	if (s[EW_T_MM_START] && s[EW_T_MM_END] >= s[EW_T_MM_START])
-		ew_samples_add(&t->lat[EW_L_MM_TEARDOWN], s[EW_T_MM_END] - s[EW_T_MM_START]);
-	if (s[EW_T_REAP] >= s[EW_T_EXIT] && s[EW_T_REAP])
-		ew_samples_add(&t->lat[EW_L_EXIT_TO_REAP], s[EW_T_REAP] - s[EW_T_EXIT]);
+	/* a record without the exit stamp has no timeline: not one interval of it is counted */
+	if (ev->t[EW_T_EXIT])
+		t->woken += ew_timeline_samples(ev, 0, t->lat);
 	return 0;
 }
 
@@ -136,6 +122,7 @@ int ew_trace_main(int argc, char **argv)
 		trace_usage(stderr);
 		return 2;
 	}
+	ew_tracer_set_debug(getenv("EXITWATCH_BPF_DEBUG") != NULL);
 	t = ew_tracer_open(0, 0, why, sizeof(why));
 	if (!t) {
 		fprintf(stderr, "exitwatch trace: %s\n", why);

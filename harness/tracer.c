@@ -46,9 +46,16 @@ const char *ew_hist_name(int id)
 	return id >= 0 && id < EW_H_NR ? hist_names[id] : "?";
 }
 
+static int bpf_debug;
+
+void ew_tracer_set_debug(int on)
+{
+	bpf_debug = on;
+}
+
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_WARN && getenv("EXITWATCH_BPF_DEBUG"))
+	if (level == LIBBPF_WARN && bpf_debug)
 		return vfprintf(stderr, fmt, ap);
 	return 0;
 }

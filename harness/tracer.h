@@ -64,6 +64,8 @@ int ew_tracer_optional(struct ew_tracer *t, int which, int on);
 
 /* load the mmap_lock/exit_mmap programs (default 1); before ew_tracer_open */
 void ew_tracer_set_mm_stamps(int on);
+/* EXITWATCH_BPF_DEBUG: pass libbpf's warnings on to stderr */
+void ew_tracer_set_debug(int on);
 
 /* MADV_DONTFORK on every BPF map mapping of this process (dontfork.c) */
 int ew_dontfork_bpf_maps(void);
