@@ -238,11 +238,56 @@ static void mrelease_round(struct ew_cell *cell, struct child *kids, size_t n)
 	}
 }
 
-/* burst, heavy: the whole group dies at once, by one kill() of the process group */
-static int round_kill(struct cellrun *cr, int n, int kind, int round)
+/*
+ * reuse: a helper process (not our child's sibling in wait terms: it reaps
+ * its own) forks and reaps short-lived fillers for ms, so that with a low
+ * pid_max the pids of the children just killed come back to life.
+ */
+static pid_t start_recycler(int ms)
+{
+	/*
+	 * exit_signal 0: a "clone child", which waitid(P_ALL, WEXITED) and
+	 * waitpid(-1) skip without __WCLONE, so the waitid mechanisms do not
+	 * reap it and count a notice for a process that is not a storm child
+	 */
+	struct ew_clone_args a = { 0 };
+	pid_t pid = sys_clone3(&a, sizeof(a));
+
+	if (pid == 0) {
+		uint64_t end = ew_now_ns() + (uint64_t)ms * 1000000ULL;
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+		sigaction(SIGCHLD, &dfl, NULL);
+		/*
+		 * the clone copied our fd table: its copies of the children's
+		 * pidfds would keep their files open after the watcher closes
+		 * them, and epoll drops a registration only when the file is
+		 * released, so pidfd-epoll would see closed fds fire again
+		 * (thousands of duplicate notices, waitid on reused fd numbers)
+		 */
+		close_range(3, ~0U, 0);
+		while (ew_now_ns() < end) {
+			pid_t f = fork();
+
+			if (f == 0)
+				_exit(0);
+			if (f > 0)
+				waitpid(f, NULL, 0);
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * burst, heavy, reuse: the whole group dies at once, by one kill() of the
+ * process group; reuse (recycle_ms) then recycles their pids at once
+ */
+static int round_kill(struct cellrun *cr, int n, int kind, int round, int recycle_ms)
 {
 	size_t first = cr->nkids, base = ew_nlog_now(cr);
-	pid_t pgid;
+	pid_t pgid, rec = 0;
+	int r;
 
 	vm_stacks(cr, n);
 	pgid = spawn_group(cr, n, kind, round);
@@ -253,7 +298,14 @@ static int round_kill(struct cellrun *cr, int n, int kind, int round)
 		return -errno;
 	if (cr->cell->kill_path == EW_KILL_MRELEASE)
 		mrelease_round(cr->cell, cr->kids + first, cr->nkids - first);
-	return ew_wait_notices(cr, base + (cr->nkids - first), 3000);
+	if (recycle_ms)
+		rec = start_recycler(recycle_ms);
+	r = ew_wait_notices(cr, base + (cr->nkids - first), recycle_ms ? 2000 : 3000);
+	if (rec > 0) {
+		kill(rec, SIGKILL);
+		waitpid(rec, NULL, __WCLONE);
+	}
+	return r;
 }
 
 /* churn: children that exit by themselves, n in flight, for ms */
@@ -303,69 +355,6 @@ static int round_stagger(struct cellrun *cr, int n, int round)
 	return ew_wait_notices(cr, base + (cr->nkids - first), 3000 + cr->opts->stagger_ms);
 }
 
-/*
- * reuse: a helper process (not our child's sibling in wait terms: it reaps
- * its own) forks and reaps short-lived fillers for ms, so that with a low
- * pid_max the pids of the children just killed come back to life.
- */
-static pid_t start_recycler(int ms)
-{
-	/*
-	 * exit_signal 0: a "clone child", which waitid(P_ALL, WEXITED) and
-	 * waitpid(-1) skip without __WCLONE, so the waitid mechanisms do not
-	 * reap it and count a notice for a process that is not a storm child
-	 */
-	struct ew_clone_args a = { 0 };
-	pid_t pid = sys_clone3(&a, sizeof(a));
-
-	if (pid == 0) {
-		uint64_t end = ew_now_ns() + (uint64_t)ms * 1000000ULL;
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-
-		sigaction(SIGCHLD, &dfl, NULL);
-		/*
-		 * the clone copied our fd table: its copies of the children's
-		 * pidfds would keep their files open after the watcher closes
-		 * them, and epoll drops a registration only when the file is
-		 * released, so pidfd-epoll would see closed fds fire again
-		 * (thousands of duplicate notices, waitid on reused fd numbers)
-		 */
-		close_range(3, ~0U, 0);
-		while (ew_now_ns() < end) {
-			pid_t f = fork();
-
-			if (f == 0)
-				_exit(0);
-			if (f > 0)
-				waitpid(f, NULL, 0);
-		}
-		_exit(0);
-	}
-	return pid;
-}
-
-/* reuse: like a burst, with pids recycled right after the kill */
-static int round_reuse(struct cellrun *cr, int n, int round)
-{
-	size_t first = cr->nkids, base = ew_nlog_now(cr);
-	pid_t pgid, rec;
-	int r;
-
-	vm_stacks(cr, n);
-	pgid = spawn_group(cr, n, K_PAUSE, round);
-	if (pgid < 0)
-		return pgid;
-	trigger(cr, first);
-	kill(-pgid, SIGKILL);
-	rec = start_recycler(500);
-	r = ew_wait_notices(cr, base + (cr->nkids - first), 2000);
-	if (rec > 0) {
-		kill(rec, SIGKILL);
-		waitpid(rec, NULL, __WCLONE);
-	}
-	return r == -ETIMEDOUT ? 0 : r;
-}
-
 #define PID_MAX "/proc/sys/kernel/pid_max"
 
 /* pid_max lowered for the reuse rounds (unless EXITWATCH_KEEP_PID_MAX); the old value in old */
@@ -409,7 +398,9 @@ static int storm_reuse(struct cellrun *cr)
 	for (int i = 0; i < 3 && !ew_interrupted && r >= 0; i++) {
 		size_t kids0 = cr->nkids;
 
-		r = round_reuse(cr, c->n, i);
+		r = round_kill(cr, c->n, K_PAUSE, i, 500);
+		if (r == -ETIMEDOUT)
+			r = 0;
 		if (r < 0 && r != -EINTR)
 			break;	/* a fork failed: this round has no notices to wait for */
 		c->rounds++;
@@ -435,7 +426,7 @@ static int storm_bursts(struct cellrun *cr)
 	for (int i = 0; i < rounds && !ew_interrupted && !r; i++) {
 		size_t kids0 = cr->nkids;
 
-		r = round_kill(cr, c->n, heavy ? K_HEAVY : K_PAUSE, i);
+		r = round_kill(cr, c->n, heavy ? K_HEAVY : K_PAUSE, i, 0);
 		c->rounds++;
 		ew_records_settle(cr, kids0);
 	}
