@@ -3,87 +3,207 @@
  * exitwatch - how fast, how cheaply and how correctly does a process learn
  * that another process died?  Command line: run, trace, list, compare, report.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include "run.h"
 #include "compare.h"
+#include "options.h"
 
 int ew_trace_main(int argc, char **argv);
 int ew_report_main(int argc, char **argv);
+static int cmd_run(int argc, char **argv);
+static int cmd_list(int argc, char **argv);
+
+/* the commands: `exitwatch NAME ...` runs main with argv[0] "exitwatch NAME" */
+static const struct command {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *what;
+} commands[] = {
+	{ "run", cmd_run, "run storms x mechanisms, write JSON (see harness/SCHEMA.md)" },
+	{ "trace", ew_trace_main, "histogram exit->wake->run of every exit on the system (like runqlat)" },
+	{ "list", cmd_list, "the mechanisms and whether this kernel has them" },
+	{ "compare", ew_compare_main, "OLD.json NEW.json: significant regressions (see compare --help)" },
+	{ "report", ew_report_main, "RESULTS.json -d DIR: plots, report.md, report.html (see report --help)" },
+	{ 0 }
+};
+
+/* the mechanisms' names, for messages */
+#define SEE_LIST "unknown mechanism (see `exitwatch list`)"
+
+static int mech_conv(const struct ew_optdef *d, const char *tok, void *out, char *why, size_t len)
+{
+	const struct watcher_ops *ops = ew_mechanism_find(tok);
+
+	memcpy(out, &ops, sizeof(ops));
+	if (ops)
+		return 0;
+	snprintf(why, len, SEE_LIST);
+	return -1;
+}
+
+/* --mechanisms, --large-mechanisms */
+static int opt_mechs(void *opts, const struct ew_optdef *d, const char *arg, char *want, size_t len)
+{
+	return ew_opt_list(opts, d, arg, want, len, mech_conv, sizeof(struct watcher_ops *),
+			   EW_MAX_LIST);
+}
+
+static int scenario_conv(const struct ew_optdef *d, const char *tok, void *out, char *why,
+			 size_t len)
+{
+	int sc = ew_scenario_find(tok);
+
+	*(int *)out = sc;
+	if (sc >= 0)
+		return 0;
+	snprintf(why, len, "want burst, churn, stagger, heavy or reuse");
+	return -1;
+}
+
+static int opt_scenarios(void *opts, const struct ew_optdef *d, const char *arg, char *want,
+			 size_t len)
+{
+	return ew_opt_list(opts, d, arg, want, len, scenario_conv, sizeof(int), EW_SC_NR);
+}
+
+static int opt_load(void *opts, const struct ew_optdef *d, const char *arg, char *want, size_t len)
+{
+	struct ew_opts *o = opts;
+
+	o->nloads = 0;
+	if (!strcmp(arg, "off") || !strcmp(arg, "both"))
+		o->loads[o->nloads++] = 0;
+	if (!strcmp(arg, "on") || !strcmp(arg, "both"))
+		o->loads[o->nloads++] = 1;
+	if (o->nloads)
+		return 0;
+	snprintf(want, len, "'%s': want off, on or both", arg);
+	return -1;
+}
+
+static int opt_spawn(void *opts, const struct ew_optdef *d, const char *arg, char *want, size_t len)
+{
+	struct ew_opts *o = opts;
+
+	o->spawn_vm = !strcmp(arg, "vm");
+	o->spawn_self = !strcmp(arg, "fork");
+	if (!strcmp(arg, "spawner") || o->spawn_vm || o->spawn_self)
+		return 0;
+	snprintf(want, len, "'%s': want spawner, fork or vm", arg);
+	return -1;
+}
+
+/* PAIRS or PAIRS:EXITS */
+static int opt_neutrality(void *opts, const struct ew_optdef *d, const char *arg, char *want,
+			  size_t len)
+{
+	struct ew_opts *o = opts;
+	const char *colon = strchr(arg, ':');
+	char pairs[32];
+
+	snprintf(pairs, sizeof(pairs), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
+	if ((!colon || colon - arg < (int)sizeof(pairs)) &&
+	    !ew_parse_int(pairs, 0, 50, &o->neutral_pairs) &&
+	    (!colon || !ew_parse_int(colon + 1, 1, 100000, &o->neutral_exits)))
+		return 0;
+	snprintf(want, len, "'%s': want PAIRS (0..50) or PAIRS:EXITS (EXITS 1..100000)", arg);
+	return -1;
+}
+
+#define INT(name, field, lo, hi, help) \
+	{ name, O_##field, "N", ew_opt_int, offsetof(struct ew_opts, field), 0, lo, hi, 0, help }
+#define FLAG(name, field, help) \
+	{ name, O_##field, NULL, ew_opt_flag, offsetof(struct ew_opts, field), 0, 0, 0, 0, help }
+#define OFF(field) offsetof(struct ew_opts, field)
+
+/* long-only options: keys above any character */
+enum {
+	O_min_exits = 256, O_churn_ms, O_churn_n, O_stagger_ms, O_stagger_n, O_heavy_mbs,
+	O_heavy_n, O_heavy_rounds, O_no_mrelease, O_neutral, O_interval_us, O_no_bpf,
+	O_mm_stamps, O_no_floor, O_gap_ms, O_no_ref, O_perturb_rounds, O_note, O_guest,
+	O_large_n, O_large_mechs, O_spawn, O_load_ns, O_reps,
+};
+
+static const struct ew_optdef run_options[] = {
+	{ "mechanisms", 'm', "LIST", opt_mechs, OFF(mechs), OFF(nmechs), 0, 0, EW_LIST_NONEMPTY,
+	  "comma list (default: all); see `exitwatch list`" },
+	{ "scenarios", 's', "LIST", opt_scenarios, OFF(scenarios), OFF(nscen), 0, 0, EW_LIST_NONEMPTY,
+	  "burst,churn,stagger,heavy,reuse (default: burst)" },
+	{ "sizes", 'n', "LIST", ew_opt_ints, OFF(ns), OFF(nn), 1, 10000, EW_LIST_NONEMPTY,
+	  "burst sizes N, 1..10000 (default: 1,10,100)" },
+	{ "load", 'l', "MODE", opt_load, 0, 0, 0, 0, 0,
+	  "background CPU load: off, on, both (default: off)" },
+	{ "output", 'o', "FILE", ew_opt_str, OFF(out), 0, 0, 0, 0, "JSON output (default: stdout)" },
+	INT("min-exits", min_exits, 1, 1000000, "burst rounds until at least N exits (default 300)"),
+	INT("churn-ms", churn_ms, 1, 600000, "churn duration, 1..600000 (default 1000)"),
+	INT("churn-n", churn_n, 1, 10000, "churn: children in flight, 1..10000 (default 10)"),
+	INT("stagger-ms", stagger_ms, 1, 600000, "stagger window, 1..600000 (default 500)"),
+	INT("stagger-n", stagger_n, 1, 10000, "stagger: children, 1..10000 (default 500)"),
+	{ "heavy-mb", O_heavy_mbs, "LIST", ew_opt_ints, OFF(heavy_mbs), OFF(nheavy_mb), 0, 4096,
+	  EW_LIST_NONEMPTY | EW_LIST_STRICT,
+	  "heavy: the sizes of the sweep, MB of touched RSS per child\n(0..4096, at most 16, default 64)" },
+	INT("heavy-n", heavy_n, 1, 1000, "heavy: children killed at once, 1..1000 (default 8)"),
+	INT("heavy-rounds", heavy_rounds, 1, 1000, "heavy: rounds per cell, 1..1000 (default 2)"),
+	FLAG("no-mrelease", no_mrelease, "heavy: no SIGKILL + process_mrelease() cells"),
+	{ "neutrality", O_neutral, "P[:E]", opt_neutrality, 0, 0, 0, 0, 0,
+	  "before the cells: P (0..50) ABBA pairs of burst N=1 blocks of E\n"
+	  "exits (1..100000, default 50) per mechanism, tracer attached /\ndetached (off: 0)" },
+	INT("interval-us", interval_us, 1, 10000000,
+	    "polling interval of proc-poll, kill0-poll, 1..10000000 (1000)"),
+	FLAG("no-bpf", no_bpf, "run without the BPF tracer"),
+	FLAG("mm-stamps", mm_stamps, "also stamp mm teardown (mmap_lock tracepoints: slows every exit)"),
+	FLAG("no-floor", no_floor, "skip the floor and perturbation measurements"),
+	INT("gap-ms", gap_ms, 0, 1000, "idle gap between burst rounds, the same with and without\n"
+	    "the tracer (default 0; 0..1000)"),
+	FLAG("no-ref", no_ref, "skip the reference watcher (build/ew-ref) before each cell"),
+	INT("perturb-rounds", perturb_rounds, 1, 64,
+	    "interleaved 100 ms tracer on/off slice pairs, 1..64 (default 24)"),
+	{ "note", O_note, "TEXT", ew_opt_str, OFF(note), 0, 0, 0, 0,
+	  "free text stored in the JSON (e.g. machine load)" },
+	FLAG("guest", guest, "inside a throwaway VM: allow the reuse scenario"),
+	INT("large-n", large_n, 1, 10000, "bursts larger than N only for --large-mechanisms"),
+	{ "large-mechanisms", O_large_mechs, "LIST", opt_mechs, OFF(large_mechs), OFF(nlarge),
+	  0, 0, 0, "the mechanisms of the bursts larger than --large-n" },
+	{ "spawn", O_spawn, "HOW", opt_spawn, 0, 0, 0, 0, 0,
+	  "spawner, fork or vm: children forked by build/ew-spawner\n"
+	  "(default, a small address space), by exitwatch itself, or\n"
+	  "sharing its memory (CLONE_VM: cheap to create, no mm teardown)" },
+	{ "load-sizes", O_load_ns, "LIST", ew_opt_ints, OFF(load_ns), OFF(nload_ns), 1, 10000, 0,
+	  "with load on, run only bursts of these sizes (1..10000)" },
+	INT("reps", reps, 1, EW_MAX_REPS,
+	    "measure every cell (and the floor) N times, 1..100 (default 1):\n"
+	    "independent repetitions, per-repetition figures in \"samples\""),
+	{ "help", 'h', NULL, NULL, 0, 0, 0, 0, 0, "this text" },
+	{ 0 }
+};
+
+_Static_assert(EW_MAX_LIST == EW_LIST_MAX, "the option lists fill ew_opts' arrays");
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: exitwatch COMMAND [OPTIONS]\n"
 		"\n"
-		"commands:\n"
-		"  run      run storms x mechanisms, write JSON (see harness/SCHEMA.md)\n"
-		"  trace    histogram exit->wake->run of every exit on the system (like runqlat)\n"
-		"  list     the mechanisms and whether this kernel has them\n"
-		"  compare  OLD.json NEW.json: significant regressions (see compare --help)\n"
-		"  report   RESULTS.json -d DIR: plots, report.md, report.html (see report --help)\n"		"\n"
-		"run options:\n"
-		"  -m, --mechanisms LIST   comma list (default: all); see `exitwatch list`\n"
-		"  -s, --scenarios LIST    burst,churn,stagger,heavy,reuse (default: burst)\n"
-		"  -n, --sizes LIST        burst sizes N, 1..10000 (default: 1,10,100)\n"
-		"  -l, --load MODE         background CPU load: off, on, both (default: off)\n"
-		"  -o, --output FILE       JSON output (default: stdout)\n"
-		"      --min-exits K       burst rounds until at least K exits (default 300)\n"
-		"      --churn-ms MS       churn duration (default 1000); --churn-n N in flight (10)\n"
-		"      --stagger-ms MS     stagger window (default 500); --stagger-n N (500)\n"
-		"      --heavy-mb LIST     heavy: the sizes of the sweep, MB of touched RSS per child\n"
-		"                          (0..4096, default 64); --heavy-n N children killed at once (8),\n"
-		"                          --heavy-rounds K rounds per cell (2)\n"
-		"      --no-mrelease       heavy: no SIGKILL + process_mrelease() cells\n"
-		"      --neutrality P[:E]  before the cells: P ABBA pairs of burst N=1 blocks of E exits\n"
-		"                          (50) per mechanism, tracer attached / detached (off: 0)\n"
-		"      --interval-us US    polling interval of proc-poll, kill0-poll (1000)\n"
-		"      --no-bpf            run without the BPF tracer\n"
-		"      --mm-stamps         also stamp mm teardown (mmap_lock tracepoints: slows every exit)\n"
-		"      --no-floor          skip the floor and perturbation measurements\n"
-		"      --gap-ms MS         idle gap between burst rounds, the same with and without\n"
-		"                          the tracer (default 0; 0..1000)\n"
-		"      --no-ref            skip the reference watcher (build/ew-ref) before each cell\n"
-		"      --perturb-rounds K  interleaved 100 ms tracer on/off slice pairs (default 24)\n"
-		"      --note TEXT         free text stored in the JSON (e.g. machine load)\n"
-		"      --guest             inside a throwaway VM: allow the reuse scenario\n"
-		"      --large-n N --large-mechanisms LIST\n"
-		"                          bursts larger than N only for these mechanisms\n"
-		"      --spawn spawner|fork|vm  children forked by build/ew-spawner (default, a small\n"
-		"                          address space), by exitwatch itself, or sharing its memory\n"
-		"                          (CLONE_VM: cheap to create, no mm teardown at exit)\n"
-		"      --load-sizes LIST   with load on, run only bursts of these sizes\n"
-		"      --reps K            measure every cell (and the floor) K times, 1..100 (default 1):\n"
-		"                          independent repetitions, per-repetition figures in \"samples\"\n"
-		"  -h, --help\n"
+		"commands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->what);
+	fprintf(f, "\nrun options:\n");
+	ew_opt_help(f, run_options);
+	fprintf(f,
 		"\n"
 		"Progress goes to stderr; Ctrl-C stops and still writes what was collected.\n"
 		"Without root or BPF the run goes on without the tracer and says so.\n"
+		"Bad input: a message and exit status 2.\n"
 		"\n"
-		"environment:\n"
+		"environment (read once, at start-up):\n"
 		"  EXITWATCH_INJECT_DELAY_US=US[:MECHANISM]  (testing the regression gate) the watcher\n"
 		"                          of MECHANISM (default: every one) busy-waits US microseconds\n"
-		"                          after each notice before taking its user-side stamp\n");
-}
-
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < lo || v > hi)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-static int bad(const char *opt, const char *val, const char *want)
-{
-	fprintf(stderr, "exitwatch run: %s '%s': %s\n", opt, val, want);
-	fprintf(stderr, "Try 'exitwatch --help'.\n");
-	return 2;
+		"                          after each notice before taking its user-side stamp\n"
+		"  EXITWATCH_DEBUG         fork timing of each burst, children without a BPF record\n"
+		"  EXITWATCH_BPF_DEBUG     libbpf's warnings on stderr (run, trace)\n"
+		"  EXITWATCH_KEEP_PID_MAX  the reuse scenario leaves pid_max as it is\n"
+		"  EXITWATCH_SPAWNER, EXITWATCH_REF  the helper binaries (default: beside exitwatch)\n");
 }
 
 static void on_int(int sig)
@@ -91,7 +211,7 @@ static void on_int(int sig)
 	ew_interrupted = 1;
 }
 
-static int cmd_list(void)
+static int cmd_list(int argc, char **argv)
 {
 	printf("%-13s %-9s %s\n", "mechanism", "available", "how (or why not)");
 	for (int i = 0; i < ew_nmechanisms; i++) {
@@ -105,9 +225,8 @@ static int cmd_list(void)
 }
 
 /* EXITWATCH_INJECT_DELAY_US=US or US:MECHANISM; non-zero (usage error) if malformed */
-static int inject_delay(struct ew_opts *o)
+static int inject_delay(struct ew_opts *o, const char *env)
 {
-	const char *env = getenv("EXITWATCH_INJECT_DELAY_US");
 	char num[32], *colon;
 
 	if (!env || !*env)
@@ -116,7 +235,7 @@ static int inject_delay(struct ew_opts *o)
 	colon = strchr(num, ':');
 	if (colon)
 		*colon = 0;
-	if (parse_int(num, 0, 1000000, &o->inject_delay_us) || strlen(env) >= sizeof(num)) {
+	if (ew_parse_int(num, 0, 1000000, &o->inject_delay_us) || strlen(env) >= sizeof(num)) {
 		fprintf(stderr, "exitwatch run: EXITWATCH_INJECT_DELAY_US='%s': want US or US:MECHANISM, "
 			"US from 0 to 1000000\n", env);
 		return 2;
@@ -124,8 +243,7 @@ static int inject_delay(struct ew_opts *o)
 	if (colon) {
 		o->inject_mech = ew_mechanism_find(strchr(env, ':') + 1);
 		if (!o->inject_mech) {
-			fprintf(stderr, "exitwatch run: EXITWATCH_INJECT_DELAY_US='%s': unknown mechanism "
-				"(see `exitwatch list`)\n", env);
+			fprintf(stderr, "exitwatch run: EXITWATCH_INJECT_DELAY_US='%s': %s\n", env, SEE_LIST);
 			return 2;
 		}
 	}
@@ -136,259 +254,33 @@ static int inject_delay(struct ew_opts *o)
 	return 0;
 }
 
-enum { O_MIN_EXITS = 256, O_CHURN_MS, O_CHURN_N, O_STAGGER_MS, O_STAGGER_N, O_HEAVY_MB,
-	O_HEAVY_N, O_INTERVAL, O_NO_BPF, O_MM_STAMPS, O_NO_REF, O_GAP_MS, O_NO_FLOOR, O_PERTURB, O_NOTE, O_GUEST, O_LARGE_N,
-	O_LARGE_MECHS, O_LOAD_SIZES, O_SPAWN, O_REPS, O_HEAVY_ROUNDS, O_NO_MRELEASE, O_NEUTRAL };
-
-/* a list option's own copy, split in place; the previous one is freed */
-static int copy_list(char **dup, const char *arg)
+/* the environment, read here once: nothing in the run reads it again; 2 if malformed */
+static int run_env(struct ew_opts *o)
 {
-	free(*dup);
-	*dup = strdup(arg);
-	return *dup ? 0 : -1;
+	o->debug = getenv("EXITWATCH_DEBUG") != NULL;
+	o->bpf_debug = getenv("EXITWATCH_BPF_DEBUG") != NULL;
+	o->keep_pid_max = getenv("EXITWATCH_KEEP_PID_MAX") != NULL;
+	o->spawner_path = getenv("EXITWATCH_SPAWNER");
+	o->ref_path = getenv("EXITWATCH_REF");
+	return inject_delay(o, getenv("EXITWATCH_INJECT_DELAY_US"));
 }
 
 /*
  * `exitwatch run` options into *o: -1 to go on and run, else the exit status
- * (0 after --help, 2 for bad input).  *dup is the copy a list option is split
- * in; each list option frees the one before, and the caller frees the last.
+ * (0 after --help, 2 for bad input).
  */
-static int parse_run(int argc, char **argv, struct ew_opts *o, char **dup)
+static int parse_run(int argc, char **argv, struct ew_opts *o)
 {
-	static const struct option lo[] = {
-		{ "mechanisms", required_argument, 0, 'm' },
-		{ "scenarios", required_argument, 0, 's' },
-		{ "sizes", required_argument, 0, 'n' },
-		{ "load", required_argument, 0, 'l' },
-		{ "output", required_argument, 0, 'o' },
-		{ "min-exits", required_argument, 0, O_MIN_EXITS },
-		{ "churn-ms", required_argument, 0, O_CHURN_MS },
-		{ "churn-n", required_argument, 0, O_CHURN_N },
-		{ "stagger-ms", required_argument, 0, O_STAGGER_MS },
-		{ "stagger-n", required_argument, 0, O_STAGGER_N },
-		{ "heavy-mb", required_argument, 0, O_HEAVY_MB },
-		{ "heavy-n", required_argument, 0, O_HEAVY_N },
-		{ "heavy-rounds", required_argument, 0, O_HEAVY_ROUNDS },
-		{ "no-mrelease", no_argument, 0, O_NO_MRELEASE },
-		{ "neutrality", required_argument, 0, O_NEUTRAL },
-		{ "interval-us", required_argument, 0, O_INTERVAL },
-		{ "no-bpf", no_argument, 0, O_NO_BPF },
-		{ "mm-stamps", no_argument, 0, O_MM_STAMPS },
-		{ "no-ref", no_argument, 0, O_NO_REF },
-		{ "gap-ms", required_argument, 0, O_GAP_MS },
-		{ "no-floor", no_argument, 0, O_NO_FLOOR },
-		{ "perturb-rounds", required_argument, 0, O_PERTURB },
-		{ "note", required_argument, 0, O_NOTE },
-		{ "guest", no_argument, 0, O_GUEST },
-		{ "large-n", required_argument, 0, O_LARGE_N },
-		{ "large-mechanisms", required_argument, 0, O_LARGE_MECHS },
-		{ "load-sizes", required_argument, 0, O_LOAD_SIZES },
-		{ "spawn", required_argument, 0, O_SPAWN },
-		{ "reps", required_argument, 0, O_REPS },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 }
-	};
-	char *tok, *save;
-	int c, v;
+	int first, r = ew_getopt(run_options, argc, argv, o, usage, &first);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:s:n:l:o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			o->nmechs = 0;
-			if (copy_list(dup, optarg))
-				return bad("--mechanisms", optarg, "out of memory");
-			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				const struct watcher_ops *ops = ew_mechanism_find(tok);
-
-				if (!ops)
-					return bad("--mechanisms", tok, "unknown mechanism (see `exitwatch list`)");
-				if (o->nmechs < EW_MAX_LIST)
-					o->mechs[o->nmechs++] = ops;
-			}
-			if (!o->nmechs)
-				return bad("--mechanisms", optarg, "empty list");
-			break;
-		case 's':
-			o->nscen = 0;
-			if (copy_list(dup, optarg))
-				return bad("--scenarios", optarg, "out of memory");
-			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				int sc = ew_scenario_find(tok);
-
-				if (sc < 0)
-					return bad("--scenarios", tok, "want burst, churn, stagger, heavy or reuse");
-				if (o->nscen < EW_SC_NR)
-					o->scenarios[o->nscen++] = sc;
-			}
-			if (!o->nscen)
-				return bad("--scenarios", optarg, "empty list");
-			break;
-		case 'n':
-			o->nn = 0;
-			if (copy_list(dup, optarg))
-				return bad("--sizes", optarg, "out of memory");
-			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				if (parse_int(tok, 1, 10000, &v))
-					return bad("--sizes", tok, "want integers from 1 to 10000");
-				if (o->nn < EW_MAX_LIST)
-					o->ns[o->nn++] = v;
-			}
-			if (!o->nn)
-				return bad("--sizes", optarg, "empty list");
-			break;
-		case 'l':
-			o->nloads = 0;
-			if (!strcmp(optarg, "off") || !strcmp(optarg, "both"))
-				o->loads[o->nloads++] = 0;
-			if (!strcmp(optarg, "on") || !strcmp(optarg, "both"))
-				o->loads[o->nloads++] = 1;
-			if (!o->nloads)
-				return bad("--load", optarg, "want off, on or both");
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case O_MIN_EXITS:
-			if (parse_int(optarg, 1, 1000000, &o->min_exits))
-				return bad("--min-exits", optarg, "want 1..1000000");
-			break;
-		case O_CHURN_MS:
-			if (parse_int(optarg, 1, 600000, &o->churn_ms))
-				return bad("--churn-ms", optarg, "want 1..600000");
-			break;
-		case O_CHURN_N:
-			if (parse_int(optarg, 1, 10000, &o->churn_n))
-				return bad("--churn-n", optarg, "want 1..10000");
-			break;
-		case O_STAGGER_MS:
-			if (parse_int(optarg, 1, 600000, &o->stagger_ms))
-				return bad("--stagger-ms", optarg, "want 1..600000");
-			break;
-		case O_STAGGER_N:
-			if (parse_int(optarg, 1, 10000, &o->stagger_n))
-				return bad("--stagger-n", optarg, "want 1..10000");
-			break;
-		case O_HEAVY_MB:
-			o->nheavy_mb = 0;
-			if (copy_list(dup, optarg))
-				return bad("--heavy-mb", optarg, "out of memory");
-			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				if (parse_int(tok, 0, 4096, &v))
-					return bad("--heavy-mb", tok, "want integers from 0 to 4096");
-				if (o->nheavy_mb >= EW_MAX_LIST)
-					return bad("--heavy-mb", optarg, "at most 16 sizes");
-				o->heavy_mbs[o->nheavy_mb++] = v;
-			}
-			if (!o->nheavy_mb)
-				return bad("--heavy-mb", optarg, "empty list");
-			break;
-		case O_HEAVY_ROUNDS:
-			if (parse_int(optarg, 1, 1000, &o->heavy_rounds))
-				return bad("--heavy-rounds", optarg, "want 1..1000");
-			break;
-		case O_NO_MRELEASE:
-			o->no_mrelease = 1;
-			break;
-		case O_NEUTRAL: {
-			char *colon = strchr(optarg, ':');
-
-			if (copy_list(dup, optarg))
-				return bad("--neutrality", optarg, "out of memory");
-			if (colon)
-				(*dup)[colon - optarg] = 0;
-			if (parse_int(*dup, 0, 50, &o->neutral_pairs) ||
-			    (colon && parse_int(colon + 1, 1, 100000, &o->neutral_exits)))
-				return bad("--neutrality", optarg, "want PAIRS (0..50) or PAIRS:EXITS (EXITS 1..100000)");
-			break;
-		}
-		case O_HEAVY_N:
-			if (parse_int(optarg, 1, 1000, &o->heavy_n))
-				return bad("--heavy-n", optarg, "want 1..1000");
-			break;
-		case O_INTERVAL:
-			if (parse_int(optarg, 1, 10000000, &o->interval_us))
-				return bad("--interval-us", optarg, "want 1..10000000");
-			break;
-		case O_NO_BPF:
-			o->no_bpf = 1;
-			break;
-		case O_MM_STAMPS:
-			o->mm_stamps = 1;
-			break;
-		case O_NO_REF:
-			o->no_ref = 1;
-			break;
-		case O_GAP_MS:
-			if (parse_int(optarg, 0, 1000, &o->gap_ms))
-				return bad("--gap-ms", optarg, "want 0..1000");
-			break;
-		case O_NO_FLOOR:
-			o->no_floor = 1;
-			break;
-		case O_PERTURB:
-			if (parse_int(optarg, 1, 64, &o->perturb_rounds))
-				return bad("--perturb-rounds", optarg, "want 1..64");
-			break;
-		case O_NOTE:
-			o->note = optarg;
-			break;
-		case O_GUEST:
-			o->guest = 1;
-			break;
-		case O_LARGE_N:
-			if (parse_int(optarg, 1, 10000, &o->large_n))
-				return bad("--large-n", optarg, "want 1..10000");
-			break;
-		case O_LARGE_MECHS:
-			o->nlarge = 0;
-			if (copy_list(dup, optarg))
-				return bad("--large-mechanisms", optarg, "out of memory");
-			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				const struct watcher_ops *ops = ew_mechanism_find(tok);
-
-				if (!ops)
-					return bad("--large-mechanisms", tok, "unknown mechanism (see `exitwatch list`)");
-				if (o->nlarge < EW_MAX_LIST)
-					o->large_mechs[o->nlarge++] = ops;
-			}
-			break;
-		case O_REPS:
-			if (parse_int(optarg, 1, EW_MAX_REPS, &o->reps))
-				return bad("--reps", optarg, "want 1..100");
-			break;
-		case O_SPAWN:
-			o->spawn_vm = !strcmp(optarg, "vm");
-			o->spawn_self = !strcmp(optarg, "fork");
-			if (strcmp(optarg, "spawner") && !o->spawn_vm && !o->spawn_self)
-				return bad("--spawn", optarg, "want spawner, fork or vm");
-			break;
-		case O_LOAD_SIZES:
-			o->nload_ns = 0;
-			if (copy_list(dup, optarg))
-				return bad("--load-sizes", optarg, "out of memory");
-			for (tok = strtok_r(*dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				if (parse_int(tok, 1, 10000, &v))
-					return bad("--load-sizes", tok, "want integers from 1 to 10000");
-				if (o->nload_ns < EW_MAX_LIST)
-					o->load_ns[o->nload_ns++] = v;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, "Try 'exitwatch --help'.\n");
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "exitwatch run: unexpected argument '%s'\nTry 'exitwatch --help'.\n", argv[optind]);
+	if (r >= 0)
+		return r;
+	if (first < argc) {
+		fprintf(stderr, "exitwatch run: unexpected argument '%s'\nTry 'exitwatch --help'.\n",
+			argv[first]);
 		return 2;
 	}
-	if (inject_delay(o))
-		return 2;
-	return -1;
+	return run_env(o) ? 2 : -1;
 }
 
 /* the command line as typed, for the results' "command" field */
@@ -411,7 +303,6 @@ static char *join_args(int argc, char **argv)
 static int cmd_run(int argc, char **argv)
 {
 	struct ew_opts o;
-	char *dup = NULL;
 	int rc;
 
 	ew_opts_default(&o);
@@ -421,18 +312,30 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "exitwatch run: out of memory\n");
 		return 2;
 	}
-	rc = parse_run(argc, argv, &o, &dup);
-	free(dup);
+	rc = parse_run(argc, argv, &o);
 	if (rc < 0)
 		rc = ew_run(&o);
 	free(o.argv_line);
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* what every command runs under: Ctrl-C keeps what was collected; SIGCHLD read from a signalfd */
+static void signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_int };
 	sigset_t set;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* SIGCHLD blocked in every thread: sigchld-scan reads it from a signalfd */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static char name[64];
 
 	if (argc < 2) {
 		usage(stderr);
@@ -446,31 +349,14 @@ int main(int argc, char **argv)
 		printf("exitwatch %s\n", EW_VERSION);
 		return 0;
 	}
-	/* Ctrl-C: stop, keep and write what was collected */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* SIGCHLD blocked in every thread: sigchld-scan reads it from a signalfd */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-
-	if (!strcmp(argv[1], "run")) {
-		argv[1] = "exitwatch run";	/* getopt's messages */
-		return cmd_run(argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "trace")) {
-		argv[1] = "exitwatch trace";
-		return ew_trace_main(argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "list"))
-		return cmd_list();
-	if (!strcmp(argv[1], "report")) {
-		argv[1] = "exitwatch report";
-		return ew_report_main(argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "compare")) {
-		argv[1] = "exitwatch compare";
-		return ew_compare_main(argc - 1, argv + 1);
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(argv[1], c->name))
+			continue;
+		signals();
+		/* "exitwatch run": the name getopt's messages and ours start with */
+		snprintf(name, sizeof(name), "exitwatch %s", c->name);
+		argv[1] = name;
+		return c->main(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "exitwatch: unknown command '%s'\n", argv[1]);
 	usage(stderr);

@@ -76,12 +76,6 @@ void ew_opts_default(struct ew_opts *o)
 	o->reuse_pid_max = 1000;
 	o->out = "-";
 	o->reps = 1;
-	/* the environment, once: nothing below reads it again */
-	o->debug = getenv("EXITWATCH_DEBUG") != NULL;
-	o->bpf_debug = getenv("EXITWATCH_BPF_DEBUG") != NULL;
-	o->keep_pid_max = getenv("EXITWATCH_KEEP_PID_MAX") != NULL;
-	o->spawner_path = getenv("EXITWATCH_SPAWNER");
-	o->ref_path = getenv("EXITWATCH_REF");
 }
 
 /* the cells of one (scenario, size) for every load and mechanism the options keep */

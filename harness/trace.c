@@ -6,10 +6,11 @@
  * on CPU; log2 histograms are aggregated in the kernel, exact percentiles
  * come from the per-exit records.  Until Ctrl-C or -d seconds.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include "run.h"
 #include "json.h"
+#include "options.h"
 
 struct trace_ctx {
 	struct ew_samples lat[EW_L_NR];
@@ -66,86 +67,87 @@ static void print_pcts(const char *name, struct ew_samples *s)
 	       m.min / 1e3, m.p50 / 1e3, m.p90 / 1e3, m.p99 / 1e3, m.p999 / 1e3, m.max / 1e3);
 }
 
+struct trace_opts {
+	double duration;	/* seconds, 0: until Ctrl-C */
+	const char *json;
+	int bpf_debug;		/* EXITWATCH_BPF_DEBUG */
+};
+
+static int opt_seconds(void *opts, const struct ew_optdef *d, const char *arg, char *want,
+		       size_t len)
+{
+	double *out = (double *)((char *)opts + d->off);
+	char *end;
+
+	*out = strtod(arg, &end);
+	if (!*end && end != arg && *out > 0)
+		return 0;
+	snprintf(want, len, "'%s': want a positive number of seconds", arg);
+	return -1;
+}
+
+static const struct ew_optdef trace_options[] = {
+	{ "duration", 'd', "SECONDS", opt_seconds, offsetof(struct trace_opts, duration), 0, 0, 0, 0,
+	  "stop after this long" },
+	{ "json", 'j', "FILE", ew_opt_str, offsetof(struct trace_opts, json), 0, 0, 0, 0,
+	  "also write the summary as JSON" },
+	{ "help", 'h', NULL, NULL, 0, 0, 0, 0, 0, "this text" },
+	{ 0 }
+};
+
 static void trace_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: exitwatch trace [-d SECONDS] [-j FILE]\n"
 		"  Histogram the exit timeline of every process on the system until\n"
 		"  Ctrl-C (or -d SECONDS): sched_process_exit -> the first task the exit\n"
-		"  wakes -> that task on CPU, plus exit start -> exit and mm teardown.\n"
-		"  -d, --duration SECONDS  stop after this long\n"
-		"  -j, --json FILE         also write the summary as JSON\n"
-		"  -h, --help\n");
+		"  wakes -> that task on CPU, plus exit start -> exit and mm teardown.\n");
+	ew_opt_help(f, trace_options);
 }
 
-int ew_trace_main(int argc, char **argv)
+/* -1 to go on, else the exit status */
+static int parse_trace(int argc, char **argv, struct trace_opts *to)
 {
-	static const struct option lo[] = {
-		{ "duration", required_argument, 0, 'd' },
-		{ "json", required_argument, 0, 'j' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 }
-	};
-	struct trace_ctx ctx;
-	struct ew_tracer *t;
-	struct ew_tracer_info info;
-	const char *json = NULL;
-	double dur = 0;
-	char why[256], *end;
-	uint64_t t0;
-	int c;
+	int first, r;
 
-	memset(&ctx, 0, sizeof(ctx));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:j:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dur = strtod(optarg, &end);
-			if (*end || dur <= 0) {
-				fprintf(stderr, "exitwatch trace: -d wants a positive number of seconds, not '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'j':
-			json = optarg;
-			break;
-		case 'h':
-			trace_usage(stdout);
-			return 0;
-		default:
-			trace_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "exitwatch trace: unexpected argument '%s'\n", argv[optind]);
+	memset(to, 0, sizeof(*to));
+	r = ew_getopt(trace_options, argc, argv, to, trace_usage, &first);
+	if (r >= 0)
+		return r;
+	if (first < argc) {
+		fprintf(stderr, "exitwatch trace: unexpected argument '%s'\n", argv[first]);
 		trace_usage(stderr);
 		return 2;
 	}
-	ew_tracer_set_debug(getenv("EXITWATCH_BPF_DEBUG") != NULL);
+	to->bpf_debug = getenv("EXITWATCH_BPF_DEBUG") != NULL;
+	return -1;
+}
+
+static struct ew_tracer *open_tracer(const struct trace_opts *to, struct ew_tracer_info *info)
+{
+	struct ew_tracer *t;
+	char why[256];
+
+	ew_tracer_set_debug(to->bpf_debug);
 	t = ew_tracer_open(0, 0, why, sizeof(why));
 	if (!t) {
 		fprintf(stderr, "exitwatch trace: %s\n", why);
 		fprintf(stderr, "exitwatch trace: tracing needs root and a kernel with BPF and BTF\n");
-		return 1;
+		return NULL;
 	}
 	if (ew_tracer_attach(t)) {
 		fprintf(stderr, "exitwatch trace: attaching the BPF programs failed\n");
 		ew_tracer_close(t);
-		return 1;
+		return NULL;
 	}
-	ew_tracer_info(t, &info);
-	fprintf(stderr, "Tracing process exits%s... Hit Ctrl-C to end.\n", dur ? " for a while" : "");
-	fprintf(stderr, "%s\n", info.exit_tp_layout);
-	if (!info.stages_loaded)
-		fprintf(stderr, "stage programs not loaded: %s\n", info.stages_reason);
-	t0 = ew_now_ns();
-	while (!ew_interrupted && (!dur || (ew_now_ns() - t0) / 1e9 < dur))
-		ew_tracer_poll(t, 100, trace_cb, &ctx);
-	ew_tracer_poll(t, 0, trace_cb, &ctx);
+	ew_tracer_info(t, info);
+	return t;
+}
 
+static void print_summary(struct ew_tracer *t, struct trace_ctx *ctx)
+{
 	printf("exits recorded: %llu, of which woke a task after the group died: %llu; ring-buffer drops: %llu\n",
-	       (unsigned long long)ctx.records, (unsigned long long)ctx.woken,
+	       (unsigned long long)ctx->records, (unsigned long long)ctx->woken,
 	       (unsigned long long)ew_tracer_counter(t, EW_C_RB_DROPS));
 	for (int h = 0; h < EW_H_NR; h++) {
 		struct ew_hist hist;
@@ -156,43 +158,74 @@ int ew_trace_main(int argc, char **argv)
 	printf("\n%-16s %8s %10s %10s %10s %10s %10s %10s\n", "latency (us)", "count", "min", "p50",
 	       "p90", "p99", "p99.9", "max");
 	for (int l = 0; l < EW_L_NR; l++)
-		if (ctx.lat[l].n)
-			print_pcts(ew_lat_name(l), &ctx.lat[l]);
-	if (json) {
-		FILE *f = fopen(json, "w");
-		struct ew_json j;
+		if (ctx->lat[l].n)
+			print_pcts(ew_lat_name(l), &ctx->lat[l]);
+}
 
-		if (!f) {
-			fprintf(stderr, "exitwatch trace: %s: %s\n", json, strerror(errno));
-		} else {
-			ew_json_init(&j, f);
-			ew_json_obj(&j, NULL);
-			ew_json_str(&j, "schema", "exitwatch-trace/1");
-			ew_json_dbl(&j, "duration_s", (ew_now_ns() - t0) / 1e9);
-			ew_json_u64(&j, "records", ctx.records);
-			ew_json_u64(&j, "ringbuf_drops", ew_tracer_counter(t, EW_C_RB_DROPS));
-			ew_json_str(&j, "exit_tracepoint_placement", info.exit_tp_layout);
-			ew_json_obj(&j, "latency_ns");
-			for (int l = 0; l < EW_L_NR; l++) {
-				struct ew_summary m;
+static void write_json(const char *path, struct ew_tracer *t, const struct ew_tracer_info *info,
+		       struct trace_ctx *ctx, uint64_t t0)
+{
+	FILE *f = fopen(path, "w");
+	struct ew_json j;
 
-				if (!ctx.lat[l].n)
-					continue;
-				m = ew_summarize(&ctx.lat[l]);
-				ew_json_obj(&j, ew_lat_name(l));
-				ew_json_u64(&j, "count", m.count);
-				ew_json_u64(&j, "p50", m.p50);
-				ew_json_u64(&j, "p90", m.p90);
-				ew_json_u64(&j, "p99", m.p99);
-				ew_json_u64(&j, "p99_9", m.p999);
-				ew_json_u64(&j, "max", m.max);
-				ew_json_end_obj(&j);
-			}
-			ew_json_end_obj(&j);
-			ew_json_end_obj(&j);
-			fclose(f);
-		}
+	if (!f) {
+		fprintf(stderr, "exitwatch trace: %s: %s\n", path, strerror(errno));
+		return;
 	}
+	ew_json_init(&j, f);
+	ew_json_obj(&j, NULL);
+	ew_json_str(&j, "schema", "exitwatch-trace/1");
+	ew_json_dbl(&j, "duration_s", (ew_now_ns() - t0) / 1e9);
+	ew_json_u64(&j, "records", ctx->records);
+	ew_json_u64(&j, "ringbuf_drops", ew_tracer_counter(t, EW_C_RB_DROPS));
+	ew_json_str(&j, "exit_tracepoint_placement", info->exit_tp_layout);
+	ew_json_obj(&j, "latency_ns");
+	for (int l = 0; l < EW_L_NR; l++) {
+		struct ew_summary m;
+
+		if (!ctx->lat[l].n)
+			continue;
+		m = ew_summarize(&ctx->lat[l]);
+		ew_json_obj(&j, ew_lat_name(l));
+		ew_json_u64(&j, "count", m.count);
+		ew_json_u64(&j, "p50", m.p50);
+		ew_json_u64(&j, "p90", m.p90);
+		ew_json_u64(&j, "p99", m.p99);
+		ew_json_u64(&j, "p99_9", m.p999);
+		ew_json_u64(&j, "max", m.max);
+		ew_json_end_obj(&j);
+	}
+	ew_json_end_obj(&j);
+	ew_json_end_obj(&j);
+	fclose(f);
+}
+
+int ew_trace_main(int argc, char **argv)
+{
+	struct trace_opts to;
+	struct trace_ctx ctx;
+	struct ew_tracer *t;
+	struct ew_tracer_info info;
+	uint64_t t0;
+	int r = parse_trace(argc, argv, &to);
+
+	if (r >= 0)
+		return r;
+	t = open_tracer(&to, &info);
+	if (!t)
+		return 1;
+	memset(&ctx, 0, sizeof(ctx));
+	fprintf(stderr, "Tracing process exits%s... Hit Ctrl-C to end.\n", to.duration ? " for a while" : "");
+	fprintf(stderr, "%s\n", info.exit_tp_layout);
+	if (!info.stages_loaded)
+		fprintf(stderr, "stage programs not loaded: %s\n", info.stages_reason);
+	t0 = ew_now_ns();
+	while (!ew_interrupted && (!to.duration || (ew_now_ns() - t0) / 1e9 < to.duration))
+		ew_tracer_poll(t, 100, trace_cb, &ctx);
+	ew_tracer_poll(t, 0, trace_cb, &ctx);
+	print_summary(t, &ctx);
+	if (to.json)
+		write_json(to.json, t, &info, &ctx, t0);
 	for (int l = 0; l < EW_L_NR; l++)
 		ew_samples_free(&ctx.lat[l]);
 	ew_tracer_close(t);
