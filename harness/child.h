@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * child.h - what a storm child does, shared by run.c (--spawn self, vm) and
+ * child.h - what a storm child does, shared by storm.c (--spawn fork, vm) and
  * the spawner (helpers/ew-spawner.c, the default): header-only, so that the
  * static spawner carries none of exitwatch's code.
  */

@@ -3,9 +3,12 @@
  * ew.h - exitwatch's harness: the watcher interface every mechanism
  * implements (one file each, mech_*.c), and the small helpers they share.
  *
- * Data flows one way: storm (storm.c) -> watchers (mech_*.c) -> samples
- * (user stamps + BPF timeline, tracer.c) -> statistics (stats.c) -> JSON
- * (json.c, run.c) -> plots and report (report.c, reading the JSON with jsonr.c).
+ * Data flows one way, one repetition of a cell at a time (cell.c): storm
+ * (storm.c) -> watchers (mech_*.c, in the thread of watcher.c) -> samples
+ * (user stamps joined with the BPF records of tracer.c: records.c, join.c,
+ * timeline.c) -> statistics (cellstats.c, stats.c) -> JSON (results.c with
+ * the targets of targets.c, json.c) -> plots and report (report.c, reading
+ * the JSON with jsonr.c).  run.c builds the matrix of cells and runs it.
  */
 #ifndef EXITWATCH_EW_H
 #define EXITWATCH_EW_H

@@ -14,9 +14,12 @@
 # archive without EW_HOST_ONLY, so its link fails if guest code comes to
 # need one of them.
 
-# every harness/*.c; issue 17 added sweep.c (victim-size sweep, mrelease),
-# neutral.c (tracer on/off blocks), load.c (load verdict), summary.c (ranking,
-# use cases), table.c (column alignment), report_sweep.c, report_summary.c
+# every harness/*.c (the layout: harness/README.md); issue 18 split run.c
+# into run.c, cell.c, storm.c, watcher.c, records.c, join.c, timeline.c,
+# cellstats.c, targets.c and results.c, and added options.c (the option
+# tables' engine): all of them run in a guest too.  summary.c and table.c
+# serve only the report: the guest's archive holds them, but nothing the
+# guest runs pulls them in.
 EW_SRCS := $(wildcard $(TOP)/harness/*.c)
 # only the host reads results: a file of the report or compare pipeline goes here
 EW_HOST_ONLY := $(wildcard $(addprefix $(TOP)/harness/,report*.c compare*.c jsonr*.c))

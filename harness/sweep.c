@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sweep.c - the heavy scenario's victim-size sweep and the mrelease kill
- * path (issue 17).  run.c forks, kills and joins; this file decides which
+ * path (issue 17).  storm.c forks and kills, join.c joins; this file decides which
  * cells exist and what "memory freed" means for one victim.
  */
 #include <errno.h>
