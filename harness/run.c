@@ -809,6 +809,8 @@ void ew_cell_programs(struct ew_tracer *tracer, int scenario)
 		return;
 	ew_tracer_optional(tracer, EW_OPT_EXIT_MMAP, scenario == EW_SC_HEAVY);
 	ew_tracer_optional(tracer, EW_OPT_SYS_ENTER, scenario == EW_SC_CHURN || scenario == EW_SC_STAGGER);
+	/* the wake-up stamps: only in the neutrality pass's stamped blocks (neutral.c) */
+	ew_tracer_optional(tracer, EW_OPT_WAKE, 0);
 }
 
 /* the default spawn path: ew-spawner for this cell; on failure fork ourselves, and say so */
@@ -1110,7 +1112,7 @@ static double lat_or_nan(const struct ew_summary *s, int p99)
 }
 
 /* add repetition r (one run_cell) to the cell c */
-static void merge_rep(struct ew_cell *c, const struct ew_cell *r)
+void ew_cell_merge(struct ew_cell *c, const struct ew_cell *r)
 {
 	int k = c->reps;
 
@@ -1146,7 +1148,7 @@ static void merge_rep(struct ew_cell *c, const struct ew_cell *r)
 	c->mech_lost += r->mech_lost;
 	c->span_ns += r->span_ns;
 	c->woken += r->woken;
-	/* stage means weighted by their sample counts; finish_cell divides */
+	/* stage means weighted by their sample counts; ew_cell_finish divides */
 	for (int s = 0; s < EW_S_NR; s++)
 		c->stage_mean_ns[s] += r->stage_mean_ns[s] * r->stage_count;
 	c->stage_exit_to_user_mean_ns += r->stage_exit_to_user_mean_ns * r->stage_count;
@@ -1170,7 +1172,7 @@ static void merge_rep(struct ew_cell *c, const struct ew_cell *r)
 }
 
 /* the summaries over all repetitions (acc: every latency sample of the cell) */
-static void finish_cell(struct ew_cell *c, struct ew_samples *acc)
+void ew_cell_finish(struct ew_cell *c, struct ew_samples *acc)
 {
 	if (!c->reps)
 		return;
@@ -1203,6 +1205,23 @@ static void json_summary(struct ew_json *j, const char *key, const struct ew_sum
 	ew_json_u64(j, "max", s->max);
 	ew_json_dbl(j, "mean", s->mean);
 	ew_json_end_obj(j);
+}
+
+void ew_cell_stages_json(struct ew_json *j, const struct ew_cell *c)
+{
+	double sum = 0;
+
+	if (!c->stage_count)
+		return;
+	ew_json_obj(j, "stages_mean_ns");
+	for (int s = 0; s < EW_S_NR; s++) {
+		ew_json_dbl(j, ew_stage_name(s), c->stage_mean_ns[s]);
+		sum += c->stage_mean_ns[s];
+	}
+	ew_json_end_obj(j);
+	ew_json_u64(j, "stages_count", c->stage_count);
+	ew_json_dbl(j, "stages_sum_mean_ns", sum);
+	ew_json_dbl(j, "exit_to_user_mean_ns", c->stage_exit_to_user_mean_ns);
 }
 
 static void json_cell(struct ew_json *j, const struct ew_cell *c)
@@ -1275,19 +1294,7 @@ static void json_cell(struct ew_json *j, const struct ew_cell *c)
 		if (c->lat[l].count)
 			json_summary(j, ew_lat_name(l), &c->lat[l]);
 	ew_json_end_obj(j);
-	if (c->stage_count) {
-		double sum = 0;
-
-		ew_json_obj(j, "stages_mean_ns");
-		for (int s = 0; s < EW_S_NR; s++) {
-			ew_json_dbl(j, ew_stage_name(s), c->stage_mean_ns[s]);
-			sum += c->stage_mean_ns[s];
-		}
-		ew_json_end_obj(j);
-		ew_json_u64(j, "stages_count", c->stage_count);
-		ew_json_dbl(j, "stages_sum_mean_ns", sum);
-		ew_json_dbl(j, "exit_to_user_mean_ns", c->stage_exit_to_user_mean_ns);
-	}
+	ew_cell_stages_json(j, c);
 	ew_json_str(j, "cdf_metric", ew_lat_name(c->cdf_metric));
 	ew_json_arr_inline(j, "cdf_ns");
 	for (int q = 0; q < EW_CDF_POINTS; q++)
@@ -1453,16 +1460,20 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 		    (double)(missed + lost + drops), "exits unaccounted + drops",
 		    missed + lost + drops == 0 && traced ? 1 : (traced ? 0 : -1), note);
 	/* 3. the floor */
-	a = find_cell(cells, ncells, EW_SC_BURST, 1, 0, "pidfd-epoll");
+	/* wake->run is stamped in the neutrality pass's stamped blocks, not in the cells */
+	a = ew_neutral_stamped(nt, "pidfd-epoll");
+	if (!a || !a->lat[EW_L_WAKE_TO_RUN].count)
+		a = find_cell(cells, ncells, EW_SC_BURST, 1, 0, "pidfd-epoll");
 	if (a && fl->done && a->lat[EW_L_WAKE_TO_RUN].count) {
-		snprintf(note, sizeof(note), "pidfd-epoll wake->run p50 %.1f us vs pipe ping-pong one-way p50 %.1f us",
+		snprintf(note, sizeof(note), "pidfd-epoll wake->run p50 %.1f us (burst N=1, wake-up stamps) vs pipe ping-pong one-way p50 %.1f us",
 			 a->lat[EW_L_WAKE_TO_RUN].p50 / 1e3, fl->pipe_one_way.p50 / 1e3);
 		ew_json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
 			    (double)a->lat[EW_L_WAKE_TO_RUN].p50 / (double)(fl->pipe_one_way.p50 ? fl->pipe_one_way.p50 : 1),
 			    "ratio of p50s", -1, note);
 	} else {
 		ew_json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
-			    NAN, "ratio of p50s", -1, "needs burst N=1 pidfd-epoll with the tracer, and the floor");
+			    NAN, "ratio of p50s", -1,
+			    "needs burst N=1 pidfd-epoll with the wake-up stamps (--neutrality), and the floor");
 	}
 	b = find_cell(cells, ncells, EW_SC_CHURN, -1, 0, "pidfd-epoll");
 	if (b && fl->done && fl->fork_exit_reap_per_s > 0) {
@@ -1617,13 +1628,15 @@ int ew_run(struct ew_opts *o)
 
 	if (!o->no_floor && !ew_interrupted) {
 		fprintf(stderr, "exitwatch: measuring the floor (pipe ping-pong, fork+exit+reap, tracer perturbation)\n");
+		/* the programs of the cells whose children exit by themselves, as fork+exit+reap's do */
+		ew_cell_programs(tracer, EW_SC_CHURN);
 		ew_measure_floor(&floor_, tracer, o);
 	}
 	if (tracer)
 		ew_tracer_attach(tracer);
 	memset(&neutral, 0, sizeof(neutral));
 	if (o->neutral_pairs && !ew_interrupted) {
-		fprintf(stderr, "exitwatch: observer neutrality: burst N=1, %d ABBA pairs of %d exits, tracer on/off\n",
+		fprintf(stderr, "exitwatch: observer neutrality: burst N=1, %d rounds of ABCCBA blocks of %d exits (A no tracer, B the cells' programs, C with wake-up stamps)\n",
 			o->neutral_pairs, o->neutral_exits);
 		ew_neutrality(&neutral, o, tracer, shm, shm_fd, o->neutral_pairs, o->neutral_exits);
 	}
@@ -1677,7 +1690,7 @@ int ew_run(struct ew_opts *o)
 				free(r);
 				continue;
 			}
-			merge_rep(c, r);
+			ew_cell_merge(c, r);
 			fprintf(stderr, "%6llu exits  p50 %8.1f us  p99 %9.1f us (%s)  missed %llu  %.1fs%s\n",
 				(unsigned long long)r->exits, r->lat[r->cdf_metric].p50 / 1e3,
 				r->lat[r->cdf_metric].p99 / 1e3, ew_lat_name(r->cdf_metric),
@@ -1691,7 +1704,7 @@ int ew_run(struct ew_opts *o)
 		}
 	}
 	for (int i = 0; i < ncells; i++) {
-		finish_cell(&cells[i], accs[i].lat);
+		ew_cell_finish(&cells[i], accs[i].lat);
 		if (cells[i].reps || cells[i].skipped)
 			done++;
 		for (int l = 0; l < EW_L_NR; l++)
@@ -1833,6 +1846,7 @@ int ew_run(struct ew_opts *o)
 	free(cells);
 	munmap(shm, sizeof(*shm));
 	ew_ref_free(&ref);
+	ew_neutral_free(&neutral);
 	close(shm_fd);
 	return ew_interrupted ? 130 : 0;
 }

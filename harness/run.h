@@ -146,6 +146,12 @@ const char *ew_rep_metric_name(int m);
 void ew_opts_default(struct ew_opts *o);
 /* attach the optional BPF programs a cell of this scenario needs (tracer.h) */
 void ew_cell_programs(struct ew_tracer *tracer, int scenario);
+/* pool repetition r into c (sums); then ew_cell_finish: means and summaries from acc */
+void ew_cell_merge(struct ew_cell *c, const struct ew_cell *r);
+void ew_cell_finish(struct ew_cell *c, struct ew_samples *acc);
+struct ew_json;
+/* a cell's stage breakdown (stages_mean_ns ...), nothing without one */
+void ew_cell_stages_json(struct ew_json *j, const struct ew_cell *c);
 struct ew_json;
 /* one entry of the results' "targets" array; met: 1, 0, or -1 for null */
 void ew_json_target(struct ew_json *j, const char *name, const char *target, double measured,
