@@ -3,8 +3,9 @@
  * neutral.c - does the tracer change what it reports?  (issue 17, SPEC
  * "observer neutrality").  For every mechanism: `pairs` rounds of six short
  * burst N=1 blocks: without the tracer (A), with the programs the cells run
- * (B), and with the wake-up stamps added (C, EW_OPT_WAKE: sched_waking and
- * sched_switch, which run for every task on the machine), in ABCCBA order so
+ * (B), and with the stage stamps added (C, EW_OPT_STAGES: signal_generate,
+ * signal_deliver, sched_waking and sched_switch, the last two run for every
+ * task on the machine), in ABCCBA order so
  * that drift in the machine's load falls on every side alike; trigger->user
  * (user-side stamps only, so it means the same on every side) pooled per
  * side.  B / A is the target; C / A is the price of the stage breakdown,
@@ -33,12 +34,12 @@ static int block(const struct ew_opts *o, struct ew_neutral_mech *m, struct ew_t
 	if (arm == ARM_OFF)
 		ew_tracer_detach(t);
 	else if (arm == ARM_STAMPED)
-		ew_tracer_optional(t, EW_OPT_WAKE, 1);
+		ew_tracer_optional(t, EW_OPT_STAGES, 1);
 	r = ew_run_cell(o, &c, arm == ARM_OFF ? NULL : t, shm, shm_fd, acc);
 	if (arm == ARM_OFF)
 		ew_tracer_attach(t);
 	else if (arm == ARM_STAMPED)
-		ew_tracer_optional(t, EW_OPT_WAKE, 0);
+		ew_tracer_optional(t, EW_OPT_STAGES, 0);
 	if (c.skipped) {
 		snprintf(m->why, sizeof(m->why), "%s", c.reason);
 		return -1;
@@ -73,7 +74,7 @@ static void measure(struct ew_neutral_mech *m, const struct ew_opts *o, struct e
 		m->stamped_ratio = p50_ratio(&m->stamped, &m->off);
 		ew_cell_finish(m->stages, acc[ARM_STAMPED]);
 		fprintf(stderr, "exitwatch: neutrality %-13s trigger->user p50 %7.1f us traced, %7.1f us not: %.2f;"
-			" with wake-up stamps %7.1f us: %.2f\n", m->ops->name, m->on.p50 / 1e3,
+			" with stage stamps %7.1f us: %.2f\n", m->ops->name, m->on.p50 / 1e3,
 			m->off.p50 / 1e3, m->ratio, m->stamped.p50 / 1e3, m->stamped_ratio);
 	}
 	for (int a = 0; a < ARM_NR; a++)

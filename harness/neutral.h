@@ -2,8 +2,8 @@
 /*
  * neutral.h - observer neutrality in the run itself (issue 17): each
  * mechanism's burst N=1 cell in short blocks with the tracer detached, with
- * the programs the cells use, and with the wake-up stamps added
- * (EW_OPT_WAKE), interleaved ABCCBA, and the ratios of the pooled
+ * the programs the cells use, and with the stage stamps added
+ * (EW_OPT_STAGES), interleaved ABCCBA, and the ratios of the pooled
  * trigger->user p50s to the detached ones.  The stamped blocks also give
  * the stage breakdown of exit -> user.
  */
@@ -18,7 +18,7 @@ struct ew_shm;
 struct ew_neutral_mech {
 	const struct watcher_ops *ops;
 	struct ew_summary on, off;	/* trigger->user, ns: the cells' programs, none */
-	struct ew_summary stamped;	/* trigger->user, ns, with the wake-up stamps */
+	struct ew_summary stamped;	/* trigger->user, ns, with the stage stamps */
 	double ratio;			/* on.p50 / off.p50; NAN: not measured */
 	double stamped_ratio;		/* stamped.p50 / off.p50; NAN: not measured */
 	struct ew_cell *stages;		/* the stamped blocks pooled (stage breakdown) */

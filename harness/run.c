@@ -809,8 +809,8 @@ void ew_cell_programs(struct ew_tracer *tracer, int scenario)
 		return;
 	ew_tracer_optional(tracer, EW_OPT_EXIT_MMAP, scenario == EW_SC_HEAVY);
 	ew_tracer_optional(tracer, EW_OPT_SYS_ENTER, scenario == EW_SC_CHURN || scenario == EW_SC_STAGGER);
-	/* the wake-up stamps: only in the neutrality pass's stamped blocks (neutral.c) */
-	ew_tracer_optional(tracer, EW_OPT_WAKE, 0);
+	/* the stage stamps: only in the neutrality pass's stamped blocks (neutral.c) */
+	ew_tracer_optional(tracer, EW_OPT_STAGES, 0);
 }
 
 /* the default spawn path: ew-spawner for this cell; on failure fork ourselves, and say so */
@@ -1465,7 +1465,7 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 	if (!a || !a->lat[EW_L_WAKE_TO_RUN].count)
 		a = find_cell(cells, ncells, EW_SC_BURST, 1, 0, "pidfd-epoll");
 	if (a && fl->done && a->lat[EW_L_WAKE_TO_RUN].count) {
-		snprintf(note, sizeof(note), "pidfd-epoll wake->run p50 %.1f us (burst N=1, wake-up stamps) vs pipe ping-pong one-way p50 %.1f us",
+		snprintf(note, sizeof(note), "pidfd-epoll wake->run p50 %.1f us (burst N=1, stage stamps) vs pipe ping-pong one-way p50 %.1f us",
 			 a->lat[EW_L_WAKE_TO_RUN].p50 / 1e3, fl->pipe_one_way.p50 / 1e3);
 		ew_json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
 			    (double)a->lat[EW_L_WAKE_TO_RUN].p50 / (double)(fl->pipe_one_way.p50 ? fl->pipe_one_way.p50 : 1),
@@ -1473,7 +1473,7 @@ static void json_targets(struct ew_json *j, const struct ew_cell *cells, int nce
 	} else {
 		ew_json_target(j, "pidfd_wake_vs_floor", "report pidfd wake->run against the pipe wake-up floor",
 			    NAN, "ratio of p50s", -1,
-			    "needs burst N=1 pidfd-epoll with the wake-up stamps (--neutrality), and the floor");
+			    "needs burst N=1 pidfd-epoll with the stage stamps (--neutrality), and the floor");
 	}
 	b = find_cell(cells, ncells, EW_SC_CHURN, -1, 0, "pidfd-epoll");
 	if (b && fl->done && fl->fork_exit_reap_per_s > 0) {
@@ -1636,7 +1636,7 @@ int ew_run(struct ew_opts *o)
 		ew_tracer_attach(tracer);
 	memset(&neutral, 0, sizeof(neutral));
 	if (o->neutral_pairs && !ew_interrupted) {
-		fprintf(stderr, "exitwatch: observer neutrality: burst N=1, %d rounds of ABCCBA blocks of %d exits (A no tracer, B the cells' programs, C with wake-up stamps)\n",
+		fprintf(stderr, "exitwatch: observer neutrality: burst N=1, %d rounds of ABCCBA blocks of %d exits (A no tracer, B the cells' programs, C with the stage stamps)\n",
 			o->neutral_pairs, o->neutral_exits);
 		ew_neutrality(&neutral, o, tracer, shm, shm_fd, o->neutral_pairs, o->neutral_exits);
 	}

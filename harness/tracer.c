@@ -202,7 +202,7 @@ int ew_tracer_attach(struct ew_tracer *t)
 	return err;
 }
 
-/* the programs of one optional group (at most two), NULL-terminated */
+/* the programs of one optional group (at most four) into prog and link; how many */
 static int opt_progs(struct ew_tracer *t, int which, struct bpf_program **prog, struct bpf_link ***link)
 {
 	struct exitwatch_bpf *s = t->skel;
@@ -216,20 +216,24 @@ static int opt_progs(struct ew_tracer *t, int which, struct bpf_program **prog, 
 		prog[0] = s->progs.ew_sys_enter;
 		link[0] = &s->links.ew_sys_enter;
 		return 1;
-	case EW_OPT_WAKE:
-		prog[0] = s->progs.ew_waking;
-		link[0] = &s->links.ew_waking;
-		prog[1] = s->progs.ew_switch;
-		link[1] = &s->links.ew_switch;
-		return 2;
+	case EW_OPT_STAGES:
+		prog[0] = s->progs.ew_sig_gen;
+		link[0] = &s->links.ew_sig_gen;
+		prog[1] = s->progs.ew_sig_deliver;
+		link[1] = &s->links.ew_sig_deliver;
+		prog[2] = s->progs.ew_waking;
+		link[2] = &s->links.ew_waking;
+		prog[3] = s->progs.ew_switch;
+		link[3] = &s->links.ew_switch;
+		return 4;
 	}
 	return 0;
 }
 
 int ew_tracer_optional(struct ew_tracer *t, int which, int on)
 {
-	struct bpf_program *prog[2];
-	struct bpf_link **l[2];
+	struct bpf_program *prog[4];
+	struct bpf_link **l[4];
 	int n = opt_progs(t, which, prog, l);
 
 	if (!n)
