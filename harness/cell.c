@@ -43,6 +43,8 @@ void ew_cell_programs(struct ew_tracer *tracer, int scenario)
 		return;
 	ew_tracer_optional(tracer, EW_OPT_EXIT_MMAP, scenario == EW_SC_HEAVY);
 	ew_tracer_optional(tracer, EW_OPT_SYS_ENTER, scenario == EW_SC_CHURN || scenario == EW_SC_STAGGER);
+	/* the stage stamps: only in the neutrality pass's stamped blocks (neutral.c) */
+	ew_tracer_optional(tracer, EW_OPT_STAGES, 0);
 }
 
 /* the default spawn path: ew-spawner for this cell; on failure fork ourselves, and say so */

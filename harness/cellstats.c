@@ -78,7 +78,7 @@ static void add_hists(struct ew_cell *c, const struct ew_cell *r)
 	}
 }
 
-void ew_cell_merge_rep(struct ew_cell *c, const struct ew_cell *r)
+void ew_cell_merge(struct ew_cell *c, const struct ew_cell *r)
 {
 	if (c->reps < EW_MAX_REPS)
 		rep_figures(c, r, c->reps);
@@ -97,7 +97,7 @@ void ew_cell_merge_rep(struct ew_cell *c, const struct ew_cell *r)
 		snprintf(c->reason, sizeof(c->reason), "%s", r->reason);
 }
 
-void ew_cell_finish(struct ew_cell *c, struct ew_samples acc[EW_L_NR])
+void ew_cell_finish(struct ew_cell *c, struct ew_samples *acc)
 {
 	if (!c->reps)
 		return;

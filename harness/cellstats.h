@@ -7,9 +7,6 @@
 
 /* c->lat[], its cdf metric and cdf_ns[] from the samples (sorts them) */
 void ew_cell_latencies(struct ew_cell *c, struct ew_samples lat[EW_L_NR]);
-/* add repetition r (one ew_run_cell) to the cell c */
-void ew_cell_merge_rep(struct ew_cell *c, const struct ew_cell *r);
-/* the figures over all repetitions (acc: every latency sample of the cell) */
-void ew_cell_finish(struct ew_cell *c, struct ew_samples acc[EW_L_NR]);
+/* ew_cell_merge() and ew_cell_finish() are in run.h: neutral.c pools its blocks with them */
 
 #endif

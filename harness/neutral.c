@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * neutral.c - does the tracer change what it reports?  (issue 17, SPEC
- * "observer neutrality").  For every mechanism: `pairs` pairs of short
- * burst N=1 blocks, one with the BPF programs attached and one with them
- * detached, in ABBA order so that drift in the machine's load falls on
- * both sides alike; trigger->user (user-side stamps only, so it means the
- * same with and without the tracer) pooled per side.
+ * "observer neutrality").  For every mechanism: `pairs` rounds of six short
+ * burst N=1 blocks: without the tracer (A), with the programs the cells run
+ * (B), and with the stage stamps added (C, EW_OPT_STAGES: signal_generate,
+ * signal_deliver, sched_waking and sched_switch, the last two run for every
+ * task on the machine), in ABCCBA order so
+ * that drift in the machine's load falls on every side alike; trigger->user
+ * (user-side stamps only, so it means the same on every side) pooled per
+ * side.  B / A is the target; C / A is the price of the stage breakdown,
+ * which is taken from the C blocks.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,7 +17,11 @@
 #include "neutral.h"
 #include "results.h"
 
-static int block(const struct ew_opts *o, struct ew_neutral_mech *m, struct ew_tracer *t, int traced,
+/* the three kinds of block, in ABCCBA order within a round */
+enum { ARM_OFF, ARM_ON, ARM_STAMPED, ARM_NR };
+static const int arm_order[6] = { ARM_OFF, ARM_ON, ARM_STAMPED, ARM_STAMPED, ARM_ON, ARM_OFF };
+
+static int block(const struct ew_opts *o, struct ew_neutral_mech *m, struct ew_tracer *t, int arm,
 		 struct ew_shm *shm, int shm_fd, struct ew_samples *acc)
 {
 	struct ew_cell c;
@@ -24,14 +32,55 @@ static int block(const struct ew_opts *o, struct ew_neutral_mech *m, struct ew_t
 	c.n = 1;
 	c.ops = m->ops;
 	ew_cell_programs(t, EW_SC_BURST);
-	if (!traced)
+	if (arm == ARM_OFF)
 		ew_tracer_detach(t);
-	r = ew_run_cell(o, &c, traced ? t : NULL, shm, shm_fd, acc);
-	if (!traced)
+	else if (arm == ARM_STAMPED)
+		ew_tracer_optional(t, EW_OPT_STAGES, 1);
+	r = ew_run_cell(o, &c, arm == ARM_OFF ? NULL : t, shm, shm_fd, acc);
+	if (arm == ARM_OFF)
 		ew_tracer_attach(t);
-	if (c.skipped)
+	else if (arm == ARM_STAMPED)
+		ew_tracer_optional(t, EW_OPT_STAGES, 0);
+	if (c.skipped) {
 		snprintf(m->why, sizeof(m->why), "%s", c.reason);
-	return c.skipped ? -1 : r;
+		return -1;
+	}
+	if (arm == ARM_STAMPED)
+		ew_cell_merge(m->stages, &c);
+	return r;
+}
+
+static double p50_ratio(const struct ew_summary *a, const struct ew_summary *b)
+{
+	return a->count && b->count && b->p50 ? (double)a->p50 / (double)b->p50 : NAN;
+}
+
+static void measure(struct ew_neutral_mech *m, const struct ew_opts *o, struct ew_tracer *t,
+		    struct ew_shm *shm, int shm_fd, int pairs)
+{
+	struct ew_samples acc[ARM_NR][EW_L_NR];
+
+	memset(acc, 0, sizeof(acc));
+	for (int k = 0; k < 6 * pairs && !ew_interrupted; k++) {
+		int arm = arm_order[k % 6];
+
+		if (block(o, m, t, arm, shm, shm_fd, acc[arm]) < 0 && m->why[0])
+			break;
+	}
+	if (!m->why[0]) {
+		m->off = ew_summarize(&acc[ARM_OFF][EW_L_TRIGGER_TO_USER]);
+		m->on = ew_summarize(&acc[ARM_ON][EW_L_TRIGGER_TO_USER]);
+		m->stamped = ew_summarize(&acc[ARM_STAMPED][EW_L_TRIGGER_TO_USER]);
+		m->ratio = p50_ratio(&m->on, &m->off);
+		m->stamped_ratio = p50_ratio(&m->stamped, &m->off);
+		ew_cell_finish(m->stages, acc[ARM_STAMPED]);
+		fprintf(stderr, "exitwatch: neutrality %-13s trigger->user p50 %7.1f us traced, %7.1f us not: %.2f;"
+			" with stage stamps %7.1f us: %.2f\n", m->ops->name, m->on.p50 / 1e3,
+			m->off.p50 / 1e3, m->ratio, m->stamped.p50 / 1e3, m->stamped_ratio);
+	}
+	for (int a = 0; a < ARM_NR; a++)
+		for (int l = 0; l < EW_L_NR; l++)
+			ew_samples_free(&acc[a][l]);
 }
 
 void ew_neutrality(struct ew_neutral *nt, const struct ew_opts *o, struct ew_tracer *t,
@@ -50,33 +99,37 @@ void ew_neutrality(struct ew_neutral *nt, const struct ew_opts *o, struct ew_tra
 	nt->exits_per_block = exits;
 	for (int i = 0; i < o->nmechs && !ew_interrupted; i++) {
 		struct ew_neutral_mech *m = &nt->m[nt->n++];
-		struct ew_samples on[EW_L_NR], off[EW_L_NR];
-		int skipped = 0;
 
-		memset(on, 0, sizeof(on));
-		memset(off, 0, sizeof(off));
 		m->ops = o->mechs[i];
-		m->ratio = NAN;
-		for (int k = 0; k < 2 * pairs && !skipped && !ew_interrupted; k++) {
-			/* A B B A A B B A ...: on first in even pairs */
-			int traced = (k % 4 == 0 || k % 4 == 3);
-
-			skipped = block(&bo, m, t, traced, shm, shm_fd, traced ? on : off) < 0 && m->why[0];
+		m->ratio = m->stamped_ratio = NAN;
+		m->stages = calloc(1, sizeof(*m->stages));
+		if (!m->stages) {
+			snprintf(m->why, sizeof(m->why), "out of memory");
+			continue;
 		}
-		if (!skipped) {
-			m->on = ew_summarize(&on[EW_L_TRIGGER_TO_USER]);
-			m->off = ew_summarize(&off[EW_L_TRIGGER_TO_USER]);
-			if (m->on.count && m->off.count && m->off.p50)
-				m->ratio = (double)m->on.p50 / (double)m->off.p50;
-			fprintf(stderr, "exitwatch: neutrality %-13s trigger->user p50 %7.1f us traced, %7.1f us not: %.2f\n",
-				m->ops->name, m->on.p50 / 1e3, m->off.p50 / 1e3, m->ratio);
-		}
-		for (int l = 0; l < EW_L_NR; l++) {
-			ew_samples_free(&on[l]);
-			ew_samples_free(&off[l]);
-		}
+		m->stages->scenario = EW_SC_BURST;
+		m->stages->n = 1;
+		m->stages->ops = m->ops;
+		measure(m, &bo, t, shm, shm_fd, pairs);
 	}
 	nt->measured = nt->n > 0;
+}
+
+const struct ew_cell *ew_neutral_stamped(const struct ew_neutral *nt, const char *mech)
+{
+	for (int i = 0; i < nt->n; i++)
+		if (!strcmp(nt->m[i].ops->name, mech) && !nt->m[i].why[0] && nt->m[i].stages &&
+		    nt->m[i].stages->reps)
+			return nt->m[i].stages;
+	return NULL;
+}
+
+void ew_neutral_free(struct ew_neutral *nt)
+{
+	for (int i = 0; i < nt->n; i++) {
+		free(nt->m[i].stages);
+		nt->m[i].stages = NULL;
+	}
 }
 
 void ew_neutral_json(struct ew_json *j, const struct ew_neutral *nt)
@@ -97,11 +150,17 @@ void ew_neutral_json(struct ew_json *j, const struct ew_neutral *nt)
 		} else {
 			ew_json_u64(j, "traced_count", m->on.count);
 			ew_json_u64(j, "untraced_count", m->off.count);
+			ew_json_u64(j, "stamped_count", m->stamped.count);
 			ew_json_u64(j, "traced_p50_ns", m->on.p50);
 			ew_json_u64(j, "untraced_p50_ns", m->off.p50);
+			ew_json_u64(j, "stamped_p50_ns", m->stamped.p50);
 			ew_json_u64(j, "traced_p99_ns", m->on.p99);
 			ew_json_u64(j, "untraced_p99_ns", m->off.p99);
+			ew_json_u64(j, "stamped_p99_ns", m->stamped.p99);
 			ew_json_dbl(j, "ratio", m->ratio);
+			ew_json_dbl(j, "stamped_ratio", m->stamped_ratio);
+			if (m->stages)
+				ew_cell_stages_json(j, m->stages);
 		}
 		ew_json_end_obj(j);
 	}
@@ -136,7 +195,7 @@ void ew_neutral_target(struct ew_json *j, const struct ew_neutral *nt)
 		return;
 	}
 	if (off < sizeof(note))
-		snprintf(note + off, sizeof(note) - off, " (worst: %s; %d ABBA pairs of %d-exit blocks per mechanism)",
+		snprintf(note + off, sizeof(note) - off, " (worst: %s; %d rounds of ABCCBA %d-exit blocks per mechanism; B / A, the programs the cells run)",
 			 wname, nt->pairs, nt->exits_per_block);
 	ew_json_target(j, "observer_neutrality", goal, worst, "ratio of p50s (worst mechanism)", worst <= 1.1, note);
 }

@@ -104,26 +104,31 @@ static void cell_costs(struct ew_json *j, const struct ew_cell *c)
 }
 
 /* latency summaries, stage means, the cdf and the kernel's histograms */
-static void cell_latencies(struct ew_json *j, const struct ew_cell *c)
+void ew_cell_stages_json(struct ew_json *j, const struct ew_cell *c)
 {
 	double sum = 0;
 
+	if (!c->stage_count)
+		return;
+	ew_json_obj(j, "stages_mean_ns");
+	for (int s = 0; s < EW_S_NR; s++) {
+		ew_json_dbl(j, ew_stage_name(s), c->stage_mean_ns[s]);
+		sum += c->stage_mean_ns[s];
+	}
+	ew_json_end_obj(j);
+	ew_json_u64(j, "stages_count", c->stage_count);
+	ew_json_dbl(j, "stages_sum_mean_ns", sum);
+	ew_json_dbl(j, "exit_to_user_mean_ns", c->stage_exit_to_user_mean_ns);
+}
+
+static void cell_latencies(struct ew_json *j, const struct ew_cell *c)
+{
 	ew_json_obj(j, "latency_ns");
 	for (int l = 0; l < EW_L_NR; l++)
 		if (c->lat[l].count)
 			json_summary(j, ew_lat_name(l), &c->lat[l]);
 	ew_json_end_obj(j);
-	if (c->stage_count) {
-		ew_json_obj(j, "stages_mean_ns");
-		for (int s = 0; s < EW_S_NR; s++) {
-			ew_json_dbl(j, ew_stage_name(s), c->stage_mean_ns[s]);
-			sum += c->stage_mean_ns[s];
-		}
-		ew_json_end_obj(j);
-		ew_json_u64(j, "stages_count", c->stage_count);
-		ew_json_dbl(j, "stages_sum_mean_ns", sum);
-		ew_json_dbl(j, "exit_to_user_mean_ns", c->stage_exit_to_user_mean_ns);
-	}
+	ew_cell_stages_json(j, c);
 	ew_json_str(j, "cdf_metric", ew_lat_name(c->cdf_metric));
 	ew_json_arr_inline(j, "cdf_ns");
 	for (int q = 0; q < EW_CDF_POINTS; q++)

@@ -182,12 +182,15 @@ static void measure_before(const struct ew_opts *o, struct ew_results *res, stru
 {
 	if (!o->no_floor && !ew_interrupted) {
 		fprintf(stderr, "exitwatch: measuring the floor (pipe ping-pong, fork+exit+reap, tracer perturbation)\n");
+		/* the programs of the cells whose children exit by themselves, as fork+exit+reap's do */
+		ew_cell_programs(res->tracer, EW_SC_CHURN);
 		ew_measure_floor(&res->floor, res->tracer, o->perturb_rounds, o->perturb_ms, o->reps);
 	}
 	if (res->tracer)
 		ew_tracer_attach(res->tracer);
 	if (o->neutral_pairs && !ew_interrupted) {
-		fprintf(stderr, "exitwatch: observer neutrality: burst N=1, %d ABBA pairs of %d exits, tracer on/off\n",
+		fprintf(stderr, "exitwatch: observer neutrality: burst N=1, %d rounds of ABCCBA blocks of %d exits "
+			"(A no tracer, B the cells' programs, C with the stage stamps)\n",
 			o->neutral_pairs, o->neutral_exits);
 		ew_neutrality(&res->neutral, o, res->tracer, shm, shm_fd, o->neutral_pairs, o->neutral_exits);
 	}
@@ -250,7 +253,7 @@ static void run_rep(const struct ew_opts *o, struct scene *sc, struct ew_cell *c
 		snprintf(c->reason, sizeof(c->reason), "%s", r->reason);
 		fprintf(stderr, "skipped: %s\n", r->reason);
 	} else {
-		ew_cell_merge_rep(c, r);
+		ew_cell_merge(c, r);
 		progress_end(r, t0);
 		if (ret)
 			fprintf(stderr, "exitwatch: cell failed: %s\n", strerror(-ret));
@@ -327,6 +330,7 @@ int ew_run(struct ew_opts *o)
 	free(res->cells);
 	munmap(sc.shm, sizeof(*sc.shm));
 	ew_ref_free(&res->ref);
+	ew_neutral_free(&res->neutral);
 	close(sc.shm_fd);
 	free(res);
 	if (rc)

@@ -158,6 +158,12 @@ const char *ew_cell_spawn_name(const struct ew_opts *o);
 /* one repetition of a cell into c; its latency samples are appended to acc (cell.c) */
 int ew_run_cell(const struct ew_opts *o, struct ew_cell *c, struct ew_tracer *tracer,
 		struct ew_shm *shm, int shm_fd, struct ew_samples *acc);
+/* cellstats.c: pool repetition r into c (sums); then ew_cell_finish: means and summaries from acc */
+void ew_cell_merge(struct ew_cell *c, const struct ew_cell *r);
+void ew_cell_finish(struct ew_cell *c, struct ew_samples *acc);
+struct ew_json;
+/* results.c: a cell's stage breakdown (stages_mean_ns ...), nothing without one */
+void ew_cell_stages_json(struct ew_json *j, const struct ew_cell *c);
 int ew_run(struct ew_opts *o);
 /* watcher.c: SIGUSR1 interrupts a blocked watcher; installed once per run */
 void ew_watcher_signal(void);

@@ -90,16 +90,20 @@ static void target_nothing_lost(struct ew_json *j, const struct ew_results *res)
 
 static void target_wake_vs_floor(struct ew_json *j, const struct ew_results *res)
 {
-	const struct ew_cell *a = find_cell(res, EW_SC_BURST, 1, 0, "pidfd-epoll");
+	/* wake->run is stamped in the neutrality pass's stamped blocks, not in the cells */
+	const struct ew_cell *a = ew_neutral_stamped(&res->neutral, "pidfd-epoll");
 	const struct ew_floor *fl = &res->floor;
 	char note[512];
 
+	if (!a || !a->lat[EW_L_WAKE_TO_RUN].count)
+		a = find_cell(res, EW_SC_BURST, 1, 0, "pidfd-epoll");
 	if (!a || !fl->done || !a->lat[EW_L_WAKE_TO_RUN].count) {
 		ew_json_target(j, "pidfd_wake_vs_floor", WAKE_VS_FLOOR, NAN, "ratio of p50s", -1,
-			       "needs burst N=1 pidfd-epoll with the tracer, and the floor");
+			       "needs burst N=1 pidfd-epoll with the stage stamps (--neutrality), and the floor");
 		return;
 	}
-	snprintf(note, sizeof(note), "pidfd-epoll wake->run p50 %.1f us vs pipe ping-pong one-way p50 %.1f us",
+	snprintf(note, sizeof(note),
+		 "pidfd-epoll wake->run p50 %.1f us (burst N=1, stage stamps) vs pipe ping-pong one-way p50 %.1f us",
 		 a->lat[EW_L_WAKE_TO_RUN].p50 / 1e3, fl->pipe_one_way.p50 / 1e3);
 	ew_json_target(j, "pidfd_wake_vs_floor", WAKE_VS_FLOOR,
 		       (double)a->lat[EW_L_WAKE_TO_RUN].p50 /

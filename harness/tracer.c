@@ -209,38 +209,56 @@ int ew_tracer_attach(struct ew_tracer *t)
 	return err;
 }
 
-static struct bpf_link **opt_link(struct ew_tracer *t, int which, struct bpf_program **prog)
+/* the programs of one optional group (at most four) into prog and link; how many */
+static int opt_progs(struct ew_tracer *t, int which, struct bpf_program **prog, struct bpf_link ***link)
 {
+	struct exitwatch_bpf *s = t->skel;
+
 	switch (which) {
 	case EW_OPT_EXIT_MMAP:
-		*prog = t->skel->progs.ew_exit_mmap;
-		return &t->skel->links.ew_exit_mmap;
+		prog[0] = s->progs.ew_exit_mmap;
+		link[0] = &s->links.ew_exit_mmap;
+		return 1;
 	case EW_OPT_SYS_ENTER:
-		*prog = t->skel->progs.ew_sys_enter;
-		return &t->skel->links.ew_sys_enter;
+		prog[0] = s->progs.ew_sys_enter;
+		link[0] = &s->links.ew_sys_enter;
+		return 1;
+	case EW_OPT_STAGES:
+		prog[0] = s->progs.ew_sig_gen;
+		link[0] = &s->links.ew_sig_gen;
+		prog[1] = s->progs.ew_sig_deliver;
+		link[1] = &s->links.ew_sig_deliver;
+		prog[2] = s->progs.ew_waking;
+		link[2] = &s->links.ew_waking;
+		prog[3] = s->progs.ew_switch;
+		link[3] = &s->links.ew_switch;
+		return 4;
 	}
-	return NULL;
+	return 0;
 }
 
 int ew_tracer_optional(struct ew_tracer *t, int which, int on)
 {
-	struct bpf_program *prog;
-	struct bpf_link **l = opt_link(t, which, &prog);
+	struct bpf_program *prog[4];
+	struct bpf_link **l[4];
+	int n = opt_progs(t, which, prog, l);
 
-	if (!l)
+	if (!n)
 		return -EINVAL;
 	if (which == EW_OPT_EXIT_MMAP && (!t->info.mm_end_loaded || mm_stamps))
 		return t->info.mm_end_loaded ? 0 : -EOPNOTSUPP;	/* --mm-stamps: always on */
 	t->opt_off[which] = !on;
 	if (!t->attached)
 		return 0;
-	if (on && !*l) {
-		*l = bpf_program__attach(prog);
-		if (!*l)
-			return -errno;
-	} else if (!on && *l) {
-		bpf_link__destroy(*l);
-		*l = NULL;
+	for (int i = 0; i < n; i++) {
+		if (on && !*l[i]) {
+			*l[i] = bpf_program__attach(prog[i]);
+			if (!*l[i])
+				return -errno;
+		} else if (!on && *l[i]) {
+			bpf_link__destroy(*l[i]);
+			*l[i] = NULL;
+		}
 	}
 	return 0;
 }

@@ -56,10 +56,17 @@ const char *ew_hist_name(int id);
  * heavy cells), off by default without --mm-stamps, about 0.3 us per mm
  * teardown on the machine; EW_OPT_SYS_ENTER, the start of a voluntary exit
  * (exit_group entry: churn, stagger), on by default, runs on every system
- * call on the machine.  ew_tracer_optional() switches one on (1) or off (0)
- * from now on; 0 or -errno.
+ * call on the machine; EW_OPT_STAGES, the stamps between the kill and the
+ * watcher: SIGKILL generated and delivered, the exit signal sent
+ * (signal_generate, signal_deliver), the watcher's wake-up and its switch
+ * onto a CPU (sched_waking, sched_switch: both run for every task on the
+ * machine, several times per exit), all on the path the cells measure:
+ * off in the cells (which keep fork, sched_process_exit and free) and on
+ * in the stamped blocks of the neutrality pass, which give the stage
+ * breakdown and say what these stamps cost (neutral.c).  ew_tracer_optional() switches a group on (1)
+ * or off (0) from now on; 0 or -errno.
  */
-enum { EW_OPT_EXIT_MMAP, EW_OPT_SYS_ENTER, EW_OPT_NR };
+enum { EW_OPT_EXIT_MMAP, EW_OPT_SYS_ENTER, EW_OPT_STAGES, EW_OPT_NR };
 int ew_tracer_optional(struct ew_tracer *t, int which, int on);
 
 /* load the mmap_lock/exit_mmap programs (default 1); before ew_tracer_open */

@@ -23,6 +23,21 @@ step() { # name command...
 	return $rc
 }
 
+# A clean clone's make check writes about 9 GB under build/ (six kernel
+# trees: pristine, base, patched, the series-check tree, kdev and its
+# selftests build; measured 8.8 GB after a full run) and ccache grows by up
+# to 1 GB.  With less free space the kernel builds die halfway with ENOSPC
+# and every later step fails for that reason alone (CI of 2026-12-05): say
+# so before starting.  EW_MIN_FREE_GB overrides the figure (0: no check).
+need_gb=${EW_MIN_FREE_GB:-11}
+mkdir -p "$B"
+free_gb=$(df -P -BG "$B" | awk 'NR == 2 { sub("G", "", $4); print $4 }')
+if [ "$need_gb" -gt 0 ] && [ "${free_gb:-0}" -lt "$need_gb" ]; then
+	die "only ${free_gb} GB free on the file system of $B; a clean make check needs about $need_gb GB" \
+		"(build/ about 9 GB, ccache up to 1 GB more): free space, or set EW_MIN_FREE_GB to try anyway"
+fi
+log "$free_gb GB free under $B (about $need_gb GB needed from a clean clone)"
+
 step "build (bpf, tests)" $MAKE -s bpf tests selftests
 if has_target test-unit; then
 	step "unit tests" $MAKE -s test-unit
