@@ -90,8 +90,10 @@ static int cell_skipped(struct ew_cell *c, const struct ew_opts *o)
 /* the notice log is sized for the storm: every child of every round, bursts up to min_exits */
 static size_t log_capacity(const struct ew_cell *c, const struct ew_opts *o)
 {
-	size_t cap = c->scenario == EW_SC_CHURN ? 400000 : (size_t)c->n * (size_t)o->max_rounds + 1024;
+	size_t cap = (size_t)c->n * (size_t)o->max_rounds + 1024;
 
+	if (c->scenario == EW_SC_CHURN)
+		return 400000;
 	if (c->scenario == EW_SC_BURST && cap > (size_t)o->min_exits + (size_t)c->n * 2 + 1024)
 		cap = (size_t)o->min_exits + (size_t)c->n * 2 + 1024;
 	return cap;
@@ -245,6 +247,7 @@ static void self_triggers(struct cellrun *cr)
 static int storm_watched(struct cellrun *cr)
 {
 	struct ew_cell *c = cr->cell;
+	int bursts = c->scenario == EW_SC_BURST || c->scenario == EW_SC_HEAVY;
 	int r;
 
 	ew_watcher_start(cr);
@@ -256,7 +259,7 @@ static int storm_watched(struct cellrun *cr)
 	c->interrupted = !!ew_interrupted;
 	ew_watcher_stop(cr);
 	/* burst and heavy swept their records round by round */
-	ew_records_sweep(cr, c->scenario == EW_SC_BURST || c->scenario == EW_SC_HEAVY ? cr->nkids : 0, 30);
+	ew_records_sweep(cr, bursts ? cr->nkids : 0, 30);
 	return r;
 }
 

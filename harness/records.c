@@ -55,9 +55,11 @@ void ew_records_sweep(struct cellrun *cr, size_t first, int drain_ms)
 		return;
 	drain_events(cr, cr->nevs + (cr->nkids - first), drain_ms);
 	for (size_t i = first; i < cr->nkids; i++) {
-		if (have_record(cr, &cr->kids[i]) || ew_tracer_take(cr->tracer, cr->kids[i].pid, &ev))
+		const struct child *ch = &cr->kids[i];
+
+		if (have_record(cr, ch) || ew_tracer_take(cr->tracer, ch->pid, &ev))
 			continue;
-		if (ev.t[EW_T_FORK] && ev.t[EW_T_FORK] < cr->kids[i].t_fork0)
+		if (ev.t[EW_T_FORK] && ev.t[EW_T_FORK] < ch->t_fork0)
 			continue;
 		collect_ev(cr, &ev);
 		cr->swept++;

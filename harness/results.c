@@ -49,10 +49,12 @@ static void cell_identity(struct ew_json *j, const struct ew_cell *c)
 
 static void cell_samples(struct ew_json *j, const struct ew_cell *c)
 {
+	int reps = c->reps < EW_MAX_REPS ? c->reps : EW_MAX_REPS;
+
 	ew_json_u64(j, "repetitions", c->reps);
 	ew_json_obj(j, "samples");
 	for (int m = 0; m < EW_R_NR; m++)
-		json_dbls(j, ew_rep_metric_name(m), c->rep[m], c->reps < EW_MAX_REPS ? c->reps : EW_MAX_REPS);
+		json_dbls(j, ew_rep_metric_name(m), c->rep[m], reps);
 	ew_json_end_obj(j);
 }
 

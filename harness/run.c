@@ -119,7 +119,8 @@ static int scenario_n(const struct ew_opts *o, int sc, int k)
 /* the matrix: scenarios x sizes x loads x mechanisms, in the order they run */
 static struct ew_cell *build_cells(const struct ew_opts *o, int *ncells)
 {
-	int max = o->nmechs * o->nloads * (o->nscen * (o->nn + 1)) + o->nloads * ew_heavy_cells_max(o);
+	int max = o->nmechs * o->nloads * (o->nscen * (o->nn + 1)) +
+		  o->nloads * ew_heavy_cells_max(o);
 	struct ew_cell *cells = calloc(max, sizeof(*cells));
 	int n = 0;
 
@@ -184,7 +185,8 @@ static void measure_before(const struct ew_opts *o, struct ew_results *res, stru
 		fprintf(stderr, "exitwatch: measuring the floor (pipe ping-pong, fork+exit+reap, tracer perturbation)\n");
 		/* the programs of the cells whose children exit by themselves, as fork+exit+reap's do */
 		ew_cell_programs(res->tracer, EW_SC_CHURN);
-		ew_measure_floor(&res->floor, res->tracer, o->perturb_rounds, o->perturb_ms, o->reps);
+		ew_measure_floor(&res->floor, res->tracer, o->perturb_rounds, o->perturb_ms,
+				 o->reps);
 	}
 	if (res->tracer)
 		ew_tracer_attach(res->tracer);
@@ -192,11 +194,13 @@ static void measure_before(const struct ew_opts *o, struct ew_results *res, stru
 		fprintf(stderr, "exitwatch: observer neutrality: burst N=1, %d rounds of ABCCBA blocks of %d exits "
 			"(A no tracer, B the cells' programs, C with the stage stamps)\n",
 			o->neutral_pairs, o->neutral_exits);
-		ew_neutrality(&res->neutral, o, res->tracer, shm, shm_fd, o->neutral_pairs, o->neutral_exits);
+		ew_neutrality(&res->neutral, o, res->tracer, shm, shm_fd, o->neutral_pairs,
+			      o->neutral_exits);
 	}
 }
 
-static void progress_start(const struct ew_opts *o, const struct ew_cell *c, int i, int ncells, int rep)
+static void progress_start(const struct ew_opts *o, const struct ew_cell *c, int i, int ncells,
+			   int rep)
 {
 	if (o->reps > 1)
 		fprintf(stderr, "[%3d/%d rep %d/%d] ", i + 1, ncells, rep + 1, o->reps);
@@ -244,8 +248,9 @@ static void run_rep(const struct ew_opts *o, struct scene *sc, struct ew_cell *c
 	r->rss_mb = c->rss_mb;
 	r->kill_path = c->kill_path;
 	progress_start(o, c, i, sc->res->ncells, rep);
+	/* the reference watcher, interleaved with the cells */
 	if (!o->no_ref)
-		ew_ref_slice(&sc->res->ref, 10, o->ref_path);	/* interleaved with the cells */
+		ew_ref_slice(&sc->res->ref, 10, o->ref_path);
 	ew_cell_programs(sc->res->tracer, c->scenario);
 	ret = ew_run_cell(o, r, sc->res->tracer, sc->shm, sc->shm_fd, acc);
 	if (r->skipped) {
