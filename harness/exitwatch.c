@@ -28,7 +28,7 @@ static const struct command {
 	{ 0 }
 };
 
-/* the mechanisms' names, for messages */
+/* what a name that is no mechanism gets told */
 #define SEE_LIST "unknown mechanism (see `exitwatch list`)"
 
 static int mech_conv(const struct ew_optdef *d, const char *tok, void *out, char *why, size_t len)
