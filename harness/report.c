@@ -153,79 +153,6 @@ static char *read_text(const char *path)
 	return buf;
 }
 
-static unsigned char *read_bin(const char *path, size_t *len)
-{
-	char *t = NULL;
-	FILE *f = fopen(path, "rb");
-	long n;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
-		t = malloc(n ? n : 1);
-		if (t && fread(t, 1, n, f) != (size_t)n) {
-			free(t);
-			t = NULL;
-		}
-		*len = n;
-	}
-	fclose(f);
-	return (unsigned char *)t;
-}
-
-static void html_esc(FILE *f, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n && s[i]; i++) {
-		switch (s[i]) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(s[i], f);
-		}
-	}
-}
-
-static void base64(FILE *f, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = p[i] << 16 | (i + 1 < n ? p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-
-		fputc(tab[v >> 18 & 63], f);
-		fputc(tab[v >> 12 & 63], f);
-		fputc(i + 1 < n ? tab[v >> 6 & 63] : '=', f);
-		fputc(i + 2 < n ? tab[v & 63] : '=', f);
-	}
-}
-
-/* an image file as <img src="data:..."> (self-contained HTML) */
-static void html_img(struct out *o, const char *path, const char *alt, size_t altlen)
-{
-	size_t len = 0;
-	unsigned char *data = read_bin(path, &len);
-	const char *dot = strrchr(path, '.');
-	const char *mime = !dot ? "application/octet-stream" : !strcmp(dot, ".svg") ? "image/svg+xml" :
-			   !strcmp(dot, ".png") ? "image/png" : (!strcmp(dot, ".jpg") || !strcmp(dot, ".jpeg")) ?
-			   "image/jpeg" : "application/octet-stream";
-
-	if (!data) {
-		fprintf(stderr, "exitwatch report: %s: %s (left out of report.html)\n", path, strerror(errno));
-		fputs("<p><em>image missing: ", o->html);
-		html_esc(o->html, path, strlen(path));
-		fputs("</em></p>", o->html);
-		o->failed = 1;
-		return;
-	}
-	fprintf(o->html, "<img alt=\"");
-	html_esc(o->html, alt, altlen);
-	fprintf(o->html, "\" src=\"data:%s;base64,", mime);
-	base64(o->html, data, len);
-	fputs("\">", o->html);
-	free(data);
-}
-
 /* relative path from directory `from` to file `to` (both made absolute) */
 static void relpath(const char *from, const char *to, char *out, size_t len)
 {
@@ -251,90 +178,26 @@ static void relpath(const char *from, const char *to, char *out, size_t len)
 	strncat(out, b + common + 1, len - strlen(out) - 1);
 }
 
-/*
- * inline markdown -> HTML: `code`, **bold**, [text](url), ![alt](file)
- * (embedded, file relative to base); everything else escaped
- */
-static void html_inline(struct out *o, const char *s, const char *base)
-{
-	while (*s) {
-		const char *e;
-
-		if (*s == '`' && (e = strchr(s + 1, '`'))) {
-			fputs("<code>", o->html);
-			html_esc(o->html, s + 1, e - s - 1);
-			fputs("</code>", o->html);
-			s = e + 1;
-		} else if (s[0] == '*' && s[1] == '*' && (e = strstr(s + 2, "**"))) {
-			fputs("<strong>", o->html);
-			html_esc(o->html, s + 2, e - s - 2);
-			fputs("</strong>", o->html);
-			s = e + 2;
-		} else if ((s[0] == '!' && s[1] == '[') || s[0] == '[') {
-			int img = s[0] == '!';
-			const char *t = s + 1 + img, *te = strstr(t, "]("), *ue = te ? strchr(te, ')') : NULL;
-
-			if (!te || !ue || memchr(t, '\n', ue - t)) {
-				html_esc(o->html, s, 1);
-				s++;
-				continue;
-			}
-			if (img) {
-				char path[PATH_MAX];
-
-				snprintf(path, sizeof(path), "%s/%.*s", base ? base : o->dir,
-					 (int)(ue - te - 2), te + 2);
-				html_img(o, path, t, te - t);
-			} else {
-				fputs("<a href=\"", o->html);
-				html_esc(o->html, te + 2, ue - te - 2);
-				fputs("\">", o->html);
-				html_esc(o->html, t, te - t);
-				fputs("</a>", o->html);
-			}
-			s = ue + 1;
-		} else {
-			html_esc(o->html, s, 1);
-			s++;
-		}
-	}
-}
-
-/* ---- the output: every call writes report.md and report.html alike ---- */
+/* ---- the output: report.md (report_html.c makes report.html from it) ---- */
 
 void h2(struct out *o, const char *title)
 {
 	fprintf(o->md, "## %s\n\n", title);
-	fputs("<h2>", o->html);
-	html_esc(o->html, title, strlen(title));
-	fputs("</h2>\n", o->html);
 }
 
 void para(struct out *o, const char *text)
 {
 	fprintf(o->md, "%s\n\n", text);
-	fputs("<p>", o->html);
-	html_inline(o, text, NULL);
-	fputs("</p>\n", o->html);
-}
-
-void list_begin(struct out *o)
-{
-	fputs("<ul>\n", o->html);
 }
 
 void item(struct out *o, const char *text)
 {
 	fprintf(o->md, "- %s\n", text);
-	fputs("<li>", o->html);
-	html_inline(o, text, NULL);
-	fputs("</li>\n", o->html);
 }
 
 void list_end(struct out *o)
 {
 	fputs("\n", o->md);
-	fputs("</ul>\n", o->html);
 }
 
 static void md_cell(FILE *f, const char *s)
@@ -352,7 +215,7 @@ static void md_cell(FILE *f, const char *s)
 /*
  * Tables are kept until table_end(), which knows every cell of a column:
  * numbers right-aligned, text left-aligned (table.c), in report.md's
- * alignment row and report.html's classes.  head starts a new table.
+ * alignment row, which report.html follows.  head starts a new table.
  */
 void row(struct out *o, int head, int n, const char *const *cells)
 {
@@ -382,22 +245,14 @@ void table_end(struct out *o)
 			col[r - 1] = t->cell[r][c] ? t->cell[r][c] : "";
 		right[c] = ew_column_numeric(col, t->nrows - 1);
 	}
-	fputs("<table>\n", o->html);
 	for (int r = 0; r < t->nrows; r++) {
 		fputs("|", o->md);
-		fputs("<tr>", o->html);
 		for (int c = 0; c < t->ncols; c++) {
-			const char *x = t->cell[r][c] ? t->cell[r][c] : "";
-
 			fputc(' ', o->md);
-			md_cell(o->md, x);
+			md_cell(o->md, t->cell[r][c] ? t->cell[r][c] : "");
 			fputs(" |", o->md);
-			fprintf(o->html, "<%s class=\"%s\">", r ? "td" : "th", right[c] ? "n" : "t");
-			html_inline(o, x, NULL);
-			fputs(r ? "</td>" : "</th>", o->html);
 		}
 		fputs("\n", o->md);
-		fputs("</tr>\n", o->html);
 		if (!r) {
 			fputs("|", o->md);
 			for (int c = 0; c < t->ncols; c++)
@@ -411,199 +266,55 @@ void table_end(struct out *o)
 	}
 	t->nrows = 0;
 	fputs("\n", o->md);
-	fputs("</table>\n", o->html);
 }
 
 void plot_ref(struct out *o, const char *name, const char *title, const char *caption)
 {
-	char path[PATH_MAX];
-
 	fprintf(o->md, "![%s](%s.svg)\n\n%s (PNG: [%s.png](%s.png))\n\n", title, name, caption, name, name);
-	snprintf(path, sizeof(path), "%s/%s.svg", o->dir, name);
-	fputs("<figure>", o->html);
-	html_img(o, path, title, strlen(title));
-	fputs("<figcaption>", o->html);
-	html_inline(o, caption, NULL);
-	fputs("</figcaption></figure>\n", o->html);
 }
 
 /*
  * A markdown file written by another tool (the conformance matrix, the A/B
  * and reliability sections): copied into report.md with its image links
  * made relative to the report's directory (they are relative to base, the
- * file's own directory), and turned into HTML with the images embedded.
+ * file's own directory); code blocks are copied as they are.
  */
 static void raw_md(struct out *o, const char *text, const char *base)
 {
 	const char *p = text;
-	int in_table = 0, in_list = 0, in_code = 0, ncols = 0;
-	char para_buf[8192];
-	size_t plen = 0;
+	int in_code = 0;
 
-	para_buf[0] = 0;
-#define FLUSH_PARA() do {						\
-		if (plen) {						\
-			fputs("<p>", o->html);				\
-			html_inline(o, para_buf, base);			\
-			fputs("</p>\n", o->html);			\
-			plen = 0;					\
-			para_buf[0] = 0;				\
-		}							\
-	} while (0)
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
 		char line[8192];
+		const char *s = line;
 
 		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), p);
 		p += n + (eol ? 1 : 0);
-
-		/* report.md: the same line, with ![alt](file) made relative to the report */
-		if (!in_code) {
-			const char *s = line;
-
-			while (*s) {
-				const char *bang = strstr(s, "!["), *mid = bang ? strstr(bang, "](") : NULL;
-				const char *end = mid ? strchr(mid, ')') : NULL;
-				char file[PATH_MAX], rel[PATH_MAX + 256];
-
-				if (!end) {
-					fputs(s, o->md);
-					break;
-				}
-				fwrite(s, 1, mid + 2 - s, o->md);
-				snprintf(file, sizeof(file), "%.*s", (int)(end - mid - 2), mid + 2);
-				if (file[0] == '/' || strstr(file, "://")) {
-					fputs(file, o->md);
-				} else {
-					snprintf(rel, sizeof(rel), "%s/%s", base, file);
-					relpath(o->dir, rel, file, sizeof(file));
-					fputs(file, o->md);
-				}
-				s = end;
-			}
-			fputc('\n', o->md);
-		} else {
-			fprintf(o->md, "%s\n", line);
-		}
-
-		/* report.html */
-		if (!strncmp(line, "```", 3)) {
-			FLUSH_PARA();
-			fputs(in_code ? "</pre>\n" : "<pre>", o->html);
+		if (!strncmp(line, "```", 3))
 			in_code = !in_code;
-			continue;
-		}
-		if (in_code) {
-			html_esc(o->html, line, strlen(line));
-			fputc('\n', o->html);
-			continue;
-		}
-		if (line[0] == '|') {
-			char *cells[64], *c, *save;
-			int nc = 0, sep = 1;
+		while (*s && !in_code) {
+			const char *bang = strstr(s, "!["), *mid = bang ? strstr(bang, "](") : NULL;
+			const char *end = mid ? strchr(mid, ')') : NULL;
+			char file[PATH_MAX], rel[PATH_MAX + 256];
 
-			FLUSH_PARA();
-			/* split on | not preceded by a backslash */
-			c = line + 1;
-			cells[nc++] = c;
-			for (char *q = c; *q && nc < 64; q++) {
-				if (*q == '\\' && q[1] == '|') {
-					memmove(q, q + 1, strlen(q));
-					continue;
-				}
-				if (*q == '|') {
-					*q = 0;
-					cells[nc++] = q + 1;
-				}
+			if (!end)
+				break;
+			fwrite(s, 1, mid + 2 - s, o->md);
+			snprintf(file, sizeof(file), "%.*s", (int)(end - mid - 2), mid + 2);
+			if (file[0] == '/' || strstr(file, "://")) {
+				fputs(file, o->md);
+			} else {
+				snprintf(rel, sizeof(rel), "%s/%s", base, file);
+				relpath(o->dir, rel, file, sizeof(file));
+				fputs(file, o->md);
 			}
-			if (nc && !*cells[nc - 1])
-				nc--;	/* the trailing | */
-			for (int i = 0; i < nc; i++) {
-				while (*cells[i] == ' ')
-					cells[i]++;
-				for (size_t k = strlen(cells[i]); k && cells[i][k - 1] == ' '; k--)
-					cells[i][k - 1] = 0;
-				if (strspn(cells[i], "-: ") != strlen(cells[i]) || !*cells[i])
-					sep = 0;
-			}
-			(void)save;
-			if (sep && in_table)
-				continue;
-			if (!in_table) {
-				fputs("<table>\n", o->html);
-				in_table = 1;
-				ncols = nc;
-			}
-			/* a | inside the first cell (e.g. "IN|HUP") in an older file: glue it back */
-			while (nc > ncols && nc > 1) {
-				cells[0][strlen(cells[0])] = '|';
-				memmove(&cells[1], &cells[2], (nc - 2) * sizeof(cells[0]));
-				nc--;
-			}
-			fputs("<tr>", o->html);
-			for (int i = 0; i < nc; i++) {
-				/* another tool's table: aligned cell by cell (table.c) */
-				fprintf(o->html, "<%s class=\"%s\">", in_table == 1 ? "th" : "td",
-					ew_cell_kind(cells[i]) == EW_CELL_NUMBER ? "n" : "t");
-				html_inline(o, cells[i], base);
-				fputs(in_table == 1 ? "</th>" : "</td>", o->html);
-			}
-			fputs("</tr>\n", o->html);
-			in_table = 2;
-			continue;
+			s = end;
 		}
-		if (in_table) {
-			fputs("</table>\n", o->html);
-			in_table = 0;
-		}
-		if ((line[0] == '-' || line[0] == '*') && line[1] == ' ') {
-			FLUSH_PARA();
-			if (!in_list)
-				fputs("<ul>\n", o->html);
-			in_list = 1;
-			fputs("<li>", o->html);
-			html_inline(o, line + 2, base);
-			fputs("</li>\n", o->html);
-			continue;
-		}
-		if (in_list) {
-			fputs("</ul>\n", o->html);
-			in_list = 0;
-		}
-		if (line[0] == '#') {
-			int level = (int)strspn(line, "#");
-			const char *t = line + level;
-
-			FLUSH_PARA();
-			while (*t == ' ')
-				t++;
-			level = level > 6 ? 6 : level;
-			fprintf(o->html, "<h%d>", level);
-			html_inline(o, t, base);
-			fprintf(o->html, "</h%d>\n", level);
-			continue;
-		}
-		if (!line[0]) {
-			FLUSH_PARA();
-			continue;
-		}
-		if (plen + strlen(line) + 2 < sizeof(para_buf)) {
-			if (plen)
-				para_buf[plen++] = ' ';
-			strcpy(para_buf + plen, line);
-			plen += strlen(line);
-		}
+		fprintf(o->md, "%s\n", s);
 	}
-	FLUSH_PARA();
-	if (in_table)
-		fputs("</table>\n", o->html);
-	if (in_list)
-		fputs("</ul>\n", o->html);
-	if (in_code)
-		fputs("</pre>\n", o->html);
 	fputs("\n", o->md);
-#undef FLUSH_PARA
 }
 
 /* ---- plots ---- */
@@ -912,7 +623,6 @@ static void sec_machine(struct out *o, const struct jv *d)
 	const struct jv *t = jv_get(d, "tracer");
 
 	h2(o, "Machine and kernel");
-	list_begin(o);
 	item(o, fmt("kernel %s (%s), %s, %g CPUs online (%s), %g MB RAM, Debian %s, pid_max %s",
 		    S(d, "machine.kernel_release"), S(d, "machine.kernel_version"), S(d, "machine.arch"),
 		    N(d, "machine.cpus_online"), S(d, "machine.cpu_model"), N(d, "machine.mem_total_mb"),
@@ -1081,7 +791,6 @@ static void sec_floor(struct out *o, const struct jv *d)
 	const struct jv *fl = jv_get(d, "floor"), *pt = jv_get(d, "perturbation");
 
 	h2(o, "Floor and observer perturbation");
-	list_begin(o);
 	if (B(fl, "measured")) {
 		const struct jv *p = jv_get(fl, "pipe_pingpong_one_way_ns");
 
@@ -1390,30 +1099,14 @@ static void write_header(struct out *o, const struct jv *d, const struct opts *o
 {
 	char when[64];
 	time_t now = time(NULL);
-	static const char css[] =
-		"body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;padding:0 1em;color:#222}"
-		"table{border-collapse:collapse;margin:1em 0;font-size:12px}"
-		"td,th{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}"
-		"th{background:#eee}.n{text-align:right;white-space:nowrap}.t{text-align:left}"
-		"img{max-width:100%;height:auto}figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:1000px}"
-		"code{background:#f4f4f4;padding:0 2px}pre{background:#f4f4f4;padding:.5em}"
-		".busy{background:#fde8e8;border:1px solid #c33;padding:.5em}";
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-	fprintf(o->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>exitwatch report</title>"
-		"<style>%s</style></head><body>\n", css);
 	/* a busy machine is the first thing a reader sees */
 	sec_load_verdict(o, d);
 	fprintf(o->md, "# exitwatch report\n\nGenerated %s by `exitwatch report` from `%s` (schema %s; see "
 		"harness/SCHEMA.md): how fast, how cheaply and how correctly a process learns that another "
 		"process died, for each of nine mechanisms, on kernel %s.\n\n",
 		when, op->results, S(d, "schema"), S(d, "machine.kernel_release"));
-	fprintf(o->html, "<h1>exitwatch report</h1>\n<p>Generated %s by <code>exitwatch report</code> (schema ", when);
-	html_esc(o->html, S(d, "schema"), strlen(S(d, "schema")));
-	fputs("): how fast, how cheaply and how correctly a process learns that another process died, for each "
-	      "of nine mechanisms, on kernel ", o->html);
-	html_esc(o->html, S(d, "machine.kernel_release"), strlen(S(d, "machine.kernel_release")));
-	fputs(". Self-contained: the plots are embedded.</p>\n", o->html);
 }
 
 int ew_report_main(int argc, char **argv)
@@ -1508,9 +1201,7 @@ int ew_report_main(int argc, char **argv)
 
 	snprintf(path, sizeof(path), "%s/report.md", op.dir);
 	o.md = fopen(path, "w");
-	snprintf(path, sizeof(path), "%s/report.html", op.dir);
-	o.html = fopen(path, "w");
-	if (!o.md || !o.html) {
+	if (!o.md) {
 		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op.dir, strerror(errno));
 		return 2;
 	}
@@ -1548,9 +1239,15 @@ int ew_report_main(int argc, char **argv)
 	sec_matrix(&o, op.matrix);
 	for (int i = 0; i < op.nsections; i++)
 		sec_file(&o, op.sections[i]);
-	fputs("</body></html>\n", o.html);
-	fclose(o.md);
-	fclose(o.html);
+	if (fclose(o.md)) {
+		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op.dir, strerror(errno));
+		return 2;
+	}
+	switch (ew_report_html(op.dir)) {
+	case 0: break;
+	case 1: o.failed = 1; break;
+	default: return 2;
+	}
 	jv_free(d);
 	jv_free(sc);
 	if (o.failed)
