@@ -32,27 +32,36 @@
 
 #define MAX_SECTIONS 8
 
-const char *const mech_order[NMECH] = {
-	"pidfd-epoll", "pidfd-poll", "waitid", "sigchld-scan", "proc-poll",
-	"kill0-poll", "cn-proc", "uring-waitid", "pidfd-info", "autoreap-info",
+/*
+ * The mechanisms in report order, each with its plot colour and dash type
+ * (the dashes keep the lines apart in grey print): the one table of names
+ * and colours that every plot and table of the report uses.
+ */
+const struct mech_style mech_style[NMECH] = {
+	{ "pidfd-epoll", "#1f77b4", 1 },
+	{ "pidfd-poll", "#ff7f0e", 1 },
+	{ "waitid", "#2ca02c", 1 },
+	{ "sigchld-scan", "#d62728", 2 },
+	{ "proc-poll", "#9467bd", 2 },
+	{ "kill0-poll", "#8c564b", 2 },
+	{ "cn-proc", "#e377c2", 4 },
+	{ "uring-waitid", "#17becf", 4 },
+	{ "pidfd-info", "#7f7f7f", 4 },
+	{ "autoreap-info", "#bcbd22", 5 },
 };
-const char *const mech_colors[NMECH] = {
-	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-	"#17becf", "#7f7f7f", "#bcbd22",
-};
-/* dash types too, so the lines stay apart in grey print */
-const int mech_dashes[NMECH] = { 1, 1, 1, 2, 2, 2, 4, 4, 4, 5 };
 
-static const char *const stage_keys[] = {
-	"exit_to_mm_start", "mm_teardown", "mm_end_to_notify", "notify_to_wake",
-	"wake_to_run", "run_to_user",
+/* the stages of exit -> user (results JSON stages_mean_ns), in time order */
+static const struct {
+	const char *key, *title, *colour;
+} stage[] = {
+	{ "exit_to_mm_start", "exit tracepoint -> mm teardown starts", "#9467bd" },
+	{ "mm_teardown", "mm teardown (exit_mm .. exit_mmap)", "#2ca02c" },
+	{ "mm_end_to_notify", "mm done -> parent notified (files, fs, ns, cgroup...)", "#17becf" },
+	{ "notify_to_wake", "notified -> watcher woken", "#ff7f0e" },
+	{ "wake_to_run", "woken -> watcher on a CPU", "#d62728" },
+	{ "run_to_user", "on CPU -> user-space stamp", "#1f77b4" },
 };
-static const char *const stage_titles[] = {
-	"exit tracepoint -> mm teardown starts", "mm teardown (exit_mm .. exit_mmap)",
-	"mm done -> parent notified (files, fs, ns, cgroup...)", "notified -> watcher woken",
-	"woken -> watcher on a CPU", "on CPU -> user-space stamp",
-};
-#define NSTAGE 6
+#define NSTAGE ((int)(sizeof(stage) / sizeof(stage[0])))
 
 struct opts {
 	const char *results, *dir, *scaling, *matrix, *bench, *reuse;
@@ -108,9 +117,16 @@ const char *us(double ns)
 int mech_index(const char *name)
 {
 	for (int i = 0; i < NMECH; i++)
-		if (!strcmp(mech_order[i], name))
+		if (!strcmp(mech_style[i].name, name))
 			return i;
 	return NMECH - 1;
+}
+
+/* a mechanism's line in a plot command: its dash, point type, colour and title */
+const char *gp_mech_line(int m)
+{
+	return fmt("dt %d pt %d lc rgb \"%s\" title \"%s\"", mech_style[m].dash, 5 + 2 * (m % 4),
+		   mech_style[m].colour, mech_style[m].name);
 }
 
 int is_ok_run(const struct jv *r)
@@ -451,8 +467,8 @@ static int plot_cdf(const struct opts *op, const struct jv *d, struct plot *p)
 	for (int i = 0; i < n; i++) {
 		int m = mech_index(S(rs[i], "mechanism"));
 
-		fprintf(f, "%s\"cdf_%s.dat\" using 1:2 with lines lw 2 dt %d lc rgb \"%s\" title \"%s\"",
-			i ? ", \\\n     " : "", mech_order[m], mech_dashes[m], mech_colors[m], mech_order[m]);
+		fprintf(f, "%s\"cdf_%s.dat\" using 1:2 with lines lw 2 %s",
+			i ? ", \\\n     " : "", mech_style[m].name, gp_mech_line(m));
 	}
 	fprintf(f, "\n");
 	gp_end(f, p->name);
@@ -477,10 +493,10 @@ static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *l
 
 		e2u |= !strcmp(metric_of(rs[i]), "exit_to_user");
 		if (!f[m]) {
-			f[m] = open_in(op->dir, fmt("byn_%s.dat", mech_order[m]));
+			f[m] = open_in(op->dir, fmt("byn_%s.dat", mech_style[m].name));
 			if (!f[m])
 				return -1;
-			fprintf(f[m], "# N median_latency_us watcher_cpu_us_per_exit (%s)\n", mech_order[m]);
+			fprintf(f[m], "# N median_latency_us watcher_cpu_us_per_exit (%s)\n", mech_style[m].name);
 			have[m] = 1;
 			nmech++;
 		}
@@ -534,9 +550,8 @@ static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *l
 		for (int m = 0; m < NMECH; m++) {
 			if (!have[m])
 				continue;
-			fprintf(g, "%s\"byn_%s.dat\" using 1:%d with linespoints lw 2 dt %d pt %d ps 1.2 lc rgb \"%s\" title \"%s\"",
-				first ? "" : ", \\\n     ", mech_order[m], which ? 3 : 2, mech_dashes[m], 5 + 2 * (m % 4),
-				mech_colors[m], mech_order[m]);
+			fprintf(g, "%s\"byn_%s.dat\" using 1:%d with linespoints lw 2 ps 1.2 %s",
+				first ? "" : ", \\\n     ", mech_style[m].name, which ? 3 : 2, gp_mech_line(m));
 			first = 0;
 		}
 		fprintf(g, "\n");
@@ -560,7 +575,7 @@ static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p
 		return -1;
 	fprintf(f, "# mechanism, then the mean of each stage in microseconds:");
 	for (int s = 0; s < NSTAGE; s++)
-		fprintf(f, " %s", stage_keys[s]);
+		fprintf(f, " %s", stage[s].key);
 	fprintf(f, "\n");
 	for (int i = 0; i < n; i++) {
 		const struct jv *st = jv_get(rs[i], "stages_mean_ns");
@@ -569,7 +584,7 @@ static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p
 			continue;
 		fprintf(f, "%s", S(rs[i], "mechanism"));
 		for (int s = 0; s < NSTAGE; s++)
-			fprintf(f, " %g", jv_num(jv_get(st, stage_keys[s]), 0) / 1e3);
+			fprintf(f, " %g", jv_num(jv_get(st, stage[s].key), 0) / 1e3);
 		fprintf(f, "\n");
 		k++;
 	}
@@ -594,15 +609,9 @@ static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p
 		   "set style fill solid 0.85 border -1\nset boxwidth 0.7\n");
 	fprintf(f, "set key outside below horizontal maxrows 2 title \"stage\"\n");
 	fprintf(f, "set grid ytics lc rgb \"#c8c8c8\"\nset xtics rotate by -25 nomirror\nset yrange [0:*]\n");
-	fprintf(f, "plot \"stages.dat\" using 2:xtic(1) lc rgb \"#9467bd\" title \"%s\"", stage_titles[0]);
-	{
-		static const char *const sc[NSTAGE] = {
-			"#9467bd", "#2ca02c", "#17becf", "#ff7f0e", "#d62728", "#1f77b4",
-		};
-
-		for (int s = 1; s < NSTAGE; s++)
-			fprintf(f, ", \\\n     '' using %d lc rgb \"%s\" title \"%s\"", s + 2, sc[s], stage_titles[s]);
-	}
+	fprintf(f, "plot \"stages.dat\" using 2:xtic(1) lc rgb \"%s\" title \"%s\"", stage[0].colour, stage[0].title);
+	for (int s = 1; s < NSTAGE; s++)
+		fprintf(f, ", \\\n     '' using %d lc rgb \"%s\" title \"%s\"", s + 2, stage[s].colour, stage[s].title);
 	fprintf(f, "\n");
 	gp_end(f, p->name);
 	fclose(f);
@@ -984,7 +993,7 @@ static void sec_stages(struct out *o, const struct jv *d)
 		    "is folded into the next one. %s", S(d, "tracer.exit_tracepoint_placement")));
 	head[0] = "mechanism";
 	for (int s = 0; s < NSTAGE; s++)
-		head[s + 1] = stage_keys[s];
+		head[s + 1] = stage[s].key;
 	head[NSTAGE + 1] = "sum of stages";
 	head[NSTAGE + 2] = "mean exit->user";
 	head[NSTAGE + 3] = "difference";
@@ -998,7 +1007,7 @@ static void sec_stages(struct out *o, const struct jv *d)
 			continue;
 		cells[0] = S(rs[i], "mechanism");
 		for (int s = 0; s < NSTAGE; s++)
-			cells[s + 1] = us(jv_num(jv_get(st, stage_keys[s]), 0));
+			cells[s + 1] = us(jv_num(jv_get(st, stage[s].key), 0));
 		cells[NSTAGE + 1] = us(sum);
 		cells[NSTAGE + 2] = us(e2u);
 		cells[NSTAGE + 3] = fmt("%.3f%%", 100 * fabs(sum - e2u) / (e2u > 1 ? e2u : 1));

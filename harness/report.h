@@ -31,11 +31,15 @@ struct plot {
 };
 
 /* the mechanisms in report order, with their plot colours and dash types */
-extern const char *const mech_order[];
-extern const char *const mech_colors[];
-extern const int mech_dashes[];
-int mech_index(const char *name);
+struct mech_style {
+	const char *name, *colour;
+	int dash;
+};
 #define NMECH 10
+extern const struct mech_style mech_style[NMECH];
+int mech_index(const char *name);
+/* "dt D pt P lc rgb C title NAME": mechanism m's line in a plot command */
+const char *gp_mech_line(int m);
 
 /* a formatted string that lives for the next 63 calls */
 const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
