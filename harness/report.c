@@ -122,11 +122,11 @@ int mech_index(const char *name)
 	return NMECH - 1;
 }
 
-/* a mechanism's line in a plot command: its dash, point type, colour and title */
-const char *gp_mech_line(int m)
+/* a mechanism's line in a plot command: its dash, point type (points), colour and title */
+const char *gp_mech_line(int m, int points)
 {
-	return fmt("dt %d pt %d lc rgb \"%s\" title \"%s\"", mech_style[m].dash, 5 + 2 * (m % 4),
-		   mech_style[m].colour, mech_style[m].name);
+	return fmt("dt %d%s lc rgb \"%s\" title \"%s\"", mech_style[m].dash,
+		   points ? fmt(" pt %d", 5 + 2 * (m % 4)) : "", mech_style[m].colour, mech_style[m].name);
 }
 
 int is_ok_run(const struct jv *r)
@@ -375,20 +375,50 @@ int gnuplot(const char *dir, const char *name)
 /*
  * The header of a plot script: the body is drawn twice, as SVG (for the
  * HTML) and PNG (to look at); `body` is written once, replot repeats it.
+ * The terminals are the report's one style (plot-style.gp, copied beside
+ * the plots by copy_plot_style()).
  */
 void gp_begin(FILE *f, const char *name)
 {
 	fprintf(f, "# drawn by exitwatch report; run `gnuplot %s.gp` here to redraw\n", name);
-	fprintf(f, "set terminal svg size 1000,600 dynamic noenhanced font \"Helvetica,13\" background rgb \"white\"\n");
-	fprintf(f, "set output \"%s.svg\"\n", name);
+	fprintf(f, "load \"plot-style.gp\"\neval svg(\"%s\", 1000, 600)\n", name);
 }
 
 void gp_end(FILE *f, const char *name)
 {
-	fprintf(f, "set terminal pngcairo size 1200,720 noenhanced font \"Helvetica,12\" background rgb \"white\"\n");
-	fprintf(f, "set output \"%s.png\"\nreplot\nset output\n", name);
+	fprintf(f, "eval png(\"%s\", 1000, 600)\nreplot\nset output\n", name);
 }
 
+/*
+ * harness/plot-style.gp, the style the shell scripts' plots load too, into
+ * dir: found from the binary (build/exitwatch, or a directory below build/)
+ * in the source tree it was built from; 0 when copied.
+ */
+static int copy_plot_style(const char *dir)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 32], *up = exe, *text = NULL;
+	FILE *f;
+
+	if (!realpath("/proc/self/exe", exe))
+		return -1;
+	for (int i = 0; i < 3 && !text; i++) {
+		up = dirname(up);	/* shortens exe in place */
+		snprintf(path, sizeof(path), "%s/harness/plot-style.gp", up);
+		text = read_text(path);
+	}
+	if (!text) {
+		fprintf(stderr, "exitwatch report: harness/plot-style.gp not found above the binary: no plots\n");
+		return -1;
+	}
+	f = open_in(dir, "plot-style.gp");
+	if (f) {
+		fputs(text, f);
+		if (fclose(f))
+			f = NULL;
+	}
+	free(text);
+	return f ? 0 : -1;
+}
 
 static int cmp_mech(const void *a, const void *b)
 {
@@ -461,14 +491,14 @@ static int plot_cdf(const struct opts *op, const struct jv *d, struct plot *p)
 	fprintf(f, "set xlabel \"latency (microseconds, log scale)\"\n");
 	fprintf(f, "set ylabel \"fraction of exits noticed within that latency\"\n");
 	fprintf(f, "set logscale x\nset format x \"%%.0f\"\nset yrange [0:1]\nset ytics 0.1\n");
-	fprintf(f, "set grid xtics mxtics ytics lc rgb \"#c8c8c8\"\n");
+	fprintf(f, "set grid xtics mxtics ytics @grid\n");
 	fprintf(f, "set key outside right top title \"mechanism\"\n");
 	fprintf(f, "plot ");
 	for (int i = 0; i < n; i++) {
 		int m = mech_index(S(rs[i], "mechanism"));
 
 		fprintf(f, "%s\"cdf_%s.dat\" using 1:2 with lines lw 2 %s",
-			i ? ", \\\n     " : "", mech_style[m].name, gp_mech_line(m));
+			i ? ", \\\n     " : "", mech_style[m].name, gp_mech_line(m, 0));
 	}
 	fprintf(f, "\n");
 	gp_end(f, p->name);
@@ -544,14 +574,14 @@ static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *l
 		fprintf(g, "set ylabel \"%s\"\n", which ? "watcher CPU per exit (microseconds, log scale)"
 							 : "median latency (microseconds, log scale)");
 		fprintf(g, "set logscale xy\nset format x \"%%.0f\"\nset format y \"%%.0f\"\n");
-		fprintf(g, "set grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
+		fprintf(g, "set grid xtics ytics mytics @grid\n");
 		fprintf(g, "set key outside right top title \"mechanism\"\nset offsets graph 0.03, graph 0.03, 0, 0\n");
 		fprintf(g, "plot ");
 		for (int m = 0; m < NMECH; m++) {
 			if (!have[m])
 				continue;
 			fprintf(g, "%s\"byn_%s.dat\" using 1:%d with linespoints lw 2 ps 1.2 %s",
-				first ? "" : ", \\\n     ", mech_style[m].name, which ? 3 : 2, gp_mech_line(m));
+				first ? "" : ", \\\n     ", mech_style[m].name, which ? 3 : 2, gp_mech_line(m, 1));
 			first = 0;
 		}
 		fprintf(g, "\n");
@@ -608,7 +638,7 @@ static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p
 	fprintf(f, "set style data histograms\nset style histogram rowstacked\n"
 		   "set style fill solid 0.85 border -1\nset boxwidth 0.7\n");
 	fprintf(f, "set key outside below horizontal maxrows 2 title \"stage\"\n");
-	fprintf(f, "set grid ytics lc rgb \"#c8c8c8\"\nset xtics rotate by -25 nomirror\nset yrange [0:*]\n");
+	fprintf(f, "set grid ytics @grid\nset xtics rotate by -25 nomirror\nset yrange [0:*]\n");
 	fprintf(f, "plot \"stages.dat\" using 2:xtic(1) lc rgb \"%s\" title \"%s\"", stage[0].colour, stage[0].title);
 	for (int s = 1; s < NSTAGE; s++)
 		fprintf(f, ", \\\n     '' using %d lc rgb \"%s\" title \"%s\"", s + 2, stage[s].colour, stage[s].title);
@@ -1200,9 +1230,13 @@ int ew_report_main(int argc, char **argv)
 
 	/* plots first: the report embeds them */
 	/* 0 drawn, 1 no such runs, -1 failed */
-	rc[0] = plot_cdf(&op, d, &cdf);
-	rc[1] = plot_by_n(&op, sc ? sc : d, &byn_l, &byn_c);
-	rc[2] = plot_stages(&op, d, &stages);
+	if (copy_plot_style(op.dir)) {
+		rc[0] = rc[1] = rc[2] = -1;
+	} else {
+		rc[0] = plot_cdf(&op, d, &cdf);
+		rc[1] = plot_by_n(&op, sc ? sc : d, &byn_l, &byn_c);
+		rc[2] = plot_stages(&op, d, &stages);
+	}
 	have_cdf = !rc[0];
 	have_byn = !rc[1];
 	have_st = !rc[2];

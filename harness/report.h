@@ -38,8 +38,8 @@ struct mech_style {
 #define NMECH 10
 extern const struct mech_style mech_style[NMECH];
 int mech_index(const char *name);
-/* "dt D pt P lc rgb C title NAME": mechanism m's line in a plot command */
-const char *gp_mech_line(int m);
+/* "dt D [pt P] lc rgb C title NAME": mechanism m's line in a plot command */
+const char *gp_mech_line(int m, int points);
 
 /* a formatted string that lives for the next 63 calls */
 const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));

@@ -93,7 +93,7 @@ static FILE *sweep_gp(const char *dir, struct plot *p, const char *name, const c
 	fprintf(g, "set title \"%s\\n(kernel %s)\"\n", title, S(d, "machine.kernel_release"));
 	fprintf(g, "set xlabel \"touched anonymous memory per victim (MB; the sizes of the sweep, evenly spaced)\"\n");
 	fprintf(g, "set ylabel \"median latency (microseconds, log scale)\"\n");
-	fprintf(g, "set logscale y\nset format y \"%%.0f\"\nset grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
+	fprintf(g, "set logscale y\nset format y \"%%.0f\"\nset grid xtics ytics mytics @grid\n");
 	fprintf(g, "set key %s\nset offsets graph 0.05, graph 0.05, 0, 0\nset datafile missing \"nan\"\n", key);
 	return g;
 }
@@ -134,7 +134,7 @@ static int plot_sweep(const char *dir, const struct jv *d, const int *mb, int nm
 			any |= heavy_run(d, mb[s], mech_style[m].name, "sigkill") != NULL;
 		if (!any)
 			continue;
-		fprintf(g, ", \\\n     \"sweep.dat\" using 0:%d with linespoints lw 2 ps 1.1 %s", 3 + m, gp_mech_line(m));
+		fprintf(g, ", \\\n     \"sweep.dat\" using 0:%d with linespoints lw 2 ps 1.1 %s", 3 + m, gp_mech_line(m, 1));
 	}
 	fprintf(g, "\n");
 	gp_end(g, p->name);

@@ -10,6 +10,8 @@ REPS=$3
 SECS=$4
 TSC_KHZ=$5
 ALPHA=0.05
+# the report's one plot style (terminals, fonts, sizes): harness/plot-style.gp
+STYLE=$(cd "$(dirname "$0")/.." && pwd)/harness/plot-style.gp
 
 first_json() { ls "$W/data/$1/ew/"*.json | head -1; }
 jget() { jq -r "$2" "$1"; }
@@ -133,14 +135,9 @@ height=$((160 + 26 * nrows))
 xr=$(awk -F'\t' '$2 != "-" && $2 > 0 { if (!lo || $2 < lo) lo = $2; if ($2 > hi) hi = $2 }
 	END { lo = lo / 2.3; hi = hi * 2.3; if (lo > 0.5) lo = 0.5; if (hi < 2) hi = 2; printf "%g:%g", lo, hi }' "$W/ab_ratios.dat")
 for term in svg png; do
-	if [ $term = svg ]; then
-		t="set terminal svg size 1100,$height dynamic noenhanced font 'Helvetica,12' background '#ffffff'"
-	else
-		t="set terminal pngcairo size 1100,$height noenhanced font 'Helvetica,11' background '#ffffff'"
-	fi
 	gnuplot <<EOF
-$t
-set output '$W/ab_ratios.$term'
+load '$STYLE'
+eval $term('$W/ab_ratios', 1100, $height)
 set datafile separator '\t'
 set title "patched / base 6.1, medians of $((ROUNDS * REPS)) repetitions each (QEMU TCG, interleaved boots)"
 set xlabel "patched / base (log scale; a time below 1 or a rate above 1 is better)"
@@ -180,14 +177,9 @@ for key in "${sel[@]}"; do
 done
 nplots=${#titles[@]}
 for term in svg png; do
-	if [ $term = svg ]; then
-		t="set terminal svg size 1100,$((260 * nplots + 60)) dynamic noenhanced font 'Helvetica,12' background '#ffffff'"
-	else
-		t="set terminal pngcairo size 1100,$((260 * nplots + 60)) noenhanced font 'Helvetica,11' background '#ffffff'"
-	fi
 	{
-		echo "$t"
-		echo "set output '$W/ab_boots.$term'"
+		echo "load '$STYLE'"
+		echo "eval $term('$W/ab_boots', 1100, $((260 * nplots + 60)))"
 		echo "set datafile separator '\t'"
 		echo "set multiplot layout $nplots,1 title 'every repetition in boot order (odd boots base, even boots patched), / base median'"
 		echo "set xrange [0.5:$((2 * ROUNDS)) + 0.8]"

@@ -425,9 +425,8 @@ section() {
 		nops=$(head -1 "$RES/cost.dat" | wc -w)
 		for term in svg png; do
 			gnuplot <<-EOF 2>"$OUT/gnuplot.log" || warn "gnuplot failed ($OUT/gnuplot.log)"
-			set terminal $( [ $term = svg ] && echo "svg size 1000,560 dynamic font 'sans,11'" || echo "pngcairo size 1000,560 font 'sans,10'")
-			set output "$RES/cost.$term"
-			set termoption noenhanced
+			load "$TOP/harness/plot-style.gp"
+			eval $term("$RES/cost", 1000, 560)
 			set title "Guest instructions per operation: change against the first kernel that has it (%)"
 			set ylabel "% vs first column"
 			set key outside right top font ",9"
