@@ -29,6 +29,7 @@
 #include "table.h"
 #include "report_sweep.h"
 #include "report_summary.h"
+#include "report_steps.h"
 
 #define MAX_SECTIONS 8
 
@@ -1081,23 +1082,6 @@ static void sec_bench(struct out *o, const char *path)
 	jv_free(b);
 }
 
-static void sec_matrix(struct out *o, const char *path)
-{
-	struct stat st;
-	char when[64], *text, dir[PATH_MAX];
-
-	if (!path || stat(path, &st) || !(text = read_text(path))) {
-		h2(o, "Conformance matrix");
-		para(o, fmt("Not run: %s does not exist (`make check` writes it).", path ? path : "build/matrix.md"));
-		return;
-	}
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
-	h2(o, fmt("Conformance matrix (from make check, written %s)", when));
-	snprintf(dir, sizeof(dir), "%s", path);
-	raw_md(o, text, dirname(dir));
-	free(text);
-}
-
 /* a section file written by another tool; images relative to its directory */
 static void sec_file(struct out *o, const char *path)
 {
@@ -1122,7 +1106,7 @@ static void usage(FILE *f)
 		"\n"
 		"  -d, --dir DIR          output directory (default: the directory of RESULTS.json)\n"
 		"  -s, --scaling FILE     a second run with the N sweep (burst sizes up to 10,000)\n"
-		"  -m, --matrix FILE      the conformance matrix of make check (build/matrix.md)\n"
+		"  -m, --matrix FILE      the conformance matrix of make check (build/matrix.json)\n"
 		"  -b, --bench FILE       Google Benchmark JSON of make bench (build/bench/bench.json)\n"
 		"  -R, --reuse DIR        wrong answers under pid reuse for the summary, from DIR's\n"
 		"                         pid_reuse.dat and pid_reuse_harness.dat (results/reliability)\n"

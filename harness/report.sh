@@ -44,7 +44,7 @@ echo "report: $NOTE" >&2
 
 # Sections written by other tools are appended when they exist: the patch
 # efficiency A/B (make ab), the exact cost (make cost) and the reliability runs.
-"$BIN" report -d "$OUT" -s "$OUT/results-scaling.json" -m "$TOP/build/matrix.md" \
+"$BIN" report -d "$OUT" -s "$OUT/results-scaling.json" -m "$TOP/build/matrix.json" \
 	-b "$TOP/build/bench/bench.json" \
 	-S "$TOP/results/ab/section.md" -S "$TOP/results/cost/section.md" \
 	-S "$TOP/results/reliability/section.md" -R "$TOP/results/reliability" \
