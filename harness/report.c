@@ -1082,16 +1082,27 @@ static void sec_bench(struct out *o, const char *path)
 	jv_free(b);
 }
 
-/* a section file written by another tool; images relative to its directory */
-static void sec_file(struct out *o, const char *path)
+/*
+ * A section file written by another tool: JSON (drawn by its schema,
+ * report_steps.c) or markdown (copied; images relative to its directory).
+ * -1 when a JSON file cannot be drawn.
+ */
+static int sec_file(struct out *o, const char *path)
 {
-	char *text = read_text(path), dir[PATH_MAX];
+	size_t n = strlen(path);
+	char *text, dir[PATH_MAX];
 
+	if (access(path, R_OK))
+		return 0;	/* not written (yet): nothing to add */
+	if (n > 5 && !strcmp(path + n - 5, ".json"))
+		return sec_json(o, path);
+	text = read_text(path);
 	if (!text)
-		return;		/* not written (yet): nothing to add */
+		return 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	raw_md(o, text, dirname(dir));
 	free(text);
+	return 0;
 }
 
 /* ---- the command ---- */
@@ -1110,11 +1121,12 @@ static void usage(FILE *f)
 		"  -b, --bench FILE       Google Benchmark JSON of make bench (build/bench/bench.json)\n"
 		"  -R, --reuse DIR        wrong answers under pid reuse for the summary, from DIR's\n"
 		"                         pid_reuse.dat and pid_reuse_harness.dat (results/reliability)\n"
-		"  -S, --section FILE     append this markdown section if it exists (repeatable; its\n"
-		"                         image links are relative to its own directory)\n"
+		"  -S, --section FILE     append this section if it exists (repeatable): JSON of a\n"
+		"                         step (harness/SCHEMA.md), or markdown whose image links\n"
+		"                         are relative to its own directory\n"
 		"  -h, --help\n"
 		"\n"
-		"Exit status: 0 written; 1 written but a plot or image is missing (gnuplot failed);\n"
+		"Exit status: 0 written; 1 written but a plot, an image or a JSON section is missing\n(gnuplot failed, or a section file could not be drawn);\n"
 		"2 usage error or unreadable input.\n");
 }
 
@@ -1265,7 +1277,8 @@ int ew_report_main(int argc, char **argv)
 		sec_bench(&o, op.bench);
 	sec_matrix(&o, op.matrix);
 	for (int i = 0; i < op.nsections; i++)
-		sec_file(&o, op.sections[i]);
+		if (sec_file(&o, op.sections[i]))
+			o.failed = 1;
 	if (fclose(o.md)) {
 		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op.dir, strerror(errno));
 		return 2;

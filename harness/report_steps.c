@@ -4,6 +4,7 @@
  * each step judges what it measured and writes JSON (harness/SCHEMA.md);
  * here it is only formatted.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "report_steps.h"
@@ -43,6 +44,41 @@ static const char *matrix_cell(const struct jv *c)
 	return fmt("%s%s", text, note);
 }
 
+/* the budget column: the rule and whether it was met, as budgets.sh judged it */
+static const char *budget_cell(const struct jv *r)
+{
+	const char *v = S(r, "verdict"), *rule = S(r, "rule"), *note = S(r, "note");
+
+	if (!strcmp(v, "met") || !strcmp(v, "broken"))
+		return fmt("%s: %s%s", rule, !strcmp(v, "met") ? "met" : "**BROKEN**",
+			   *note ? fmt(" (%s)", note) : "");
+	if (!strcmp(v, "not_measured"))
+		return fmt("**not measured**%s", *note ? fmt(": %s", note) : "");
+	if (!strcmp(v, "no_btf"))
+		return "no BTF";
+	return "-";
+}
+
+/* the size, slab and reference budgets of the series (scripts/budgets.sh) */
+static void sec_budgets(struct out *o, const struct jv *b)
+{
+	static const char *const head[] = { "quantity", "base 6.1", "patched 6.1", "change", "budget" };
+	const struct jv *rows = jv_get(b, "rows");
+
+	h2(o, "Budgets of the series (scripts/budgets.sh)");
+	para(o, fmt("Sizes, from the two guest kernels' BTF and ELF, and the guests' slab and reference counts "
+		    "(`scripts/budgets.sh`, %s):", when(S(b, "date"))));
+	row(o, 1, 5, head);
+	for (size_t i = 0; rows && i < rows->len; i++) {
+		const struct jv *r = &rows->items[i];
+		const char *cells[] = { S(r, "quantity"), S(r, "base"), S(r, "patched"), S(r, "change"),
+					budget_cell(r) };
+
+		row(o, 0, 5, cells);
+	}
+	table_end(o);
+}
+
 void sec_matrix(struct out *o, const char *path)
 {
 	char err[512];
@@ -80,4 +116,25 @@ void sec_matrix(struct out *o, const char *path)
 		"the .tap), not run = no output.\n(spec: X) marks a cell that differs from SPEC section 1's target "
 		"matrix.");
 	jv_free(m);
+}
+
+int sec_json(struct out *o, const char *path)
+{
+	char err[512];
+	struct jv *d = jv_parse_file(path, err, sizeof(err));
+	const char *schema = d ? S(d, "schema") : "";
+	int rc = 0;
+
+	if (!d) {
+		fprintf(stderr, "exitwatch report: %s\n", err);
+		return -1;
+	}
+	if (!strcmp(schema, "exitwatch-budgets/1")) {
+		sec_budgets(o, d);
+	} else {
+		fprintf(stderr, "exitwatch report: %s: no section of schema \"%s\"\n", path, schema);
+		rc = -1;
+	}
+	jv_free(d);
+	return rc;
 }

@@ -11,4 +11,10 @@
 /* the conformance matrix of make check (scripts/matrix.sh: build/matrix.json) */
 void sec_matrix(struct out *o, const char *path);
 
+/*
+ * a section file that is JSON: drawn by its schema (exitwatch-budgets/1);
+ * -1 when it cannot be read or has no renderer
+ */
+int sec_json(struct out *o, const char *path);
+
 #endif

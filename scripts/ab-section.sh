@@ -1,7 +1,7 @@
 #!/bin/bash
 # scripts/ab-section.sh DIR ROUNDS REPS SECONDS TSC_KHZ - called by scripts/ab.sh:
 # turns DIR/compare-{ew,bench}.tsv (exitwatch compare --tsv, base = OLD,
-# patched = NEW), DIR/budgets.md and the per-boot JSON under DIR/data/ into
+# patched = NEW) and the per-boot JSON under DIR/data/ into
 # DIR/section.md and the plots DIR/ab_ratios.{svg,png}, DIR/ab_boots.{svg,png}.
 set -euo pipefail
 W=$1
@@ -112,10 +112,6 @@ fmt() { awk -v x="$1" 'BEGIN { if (x >= 1000) printf "%.0f", x; else if (x >= 10
 		echo
 	fi
 	"$(dirname "$0")/spread-line.sh" "$W"
-	echo
-	echo "Sizes, from the two guest kernels' BTF and ELF (\`scripts/budgets.sh\`):"
-	echo
-	cat "$W/budgets.md"
 	echo
 	echo "![patched/base ratios](ab_ratios.png)"
 	echo

@@ -114,7 +114,8 @@ for f in ew bench; do
 	[ $rc -le 1 ] || { cat "$W/compare-$f.txt"; die "exitwatch compare failed on the $f results"; }
 done
 ./scripts/budgets.sh >"$W/budgets.log" 2>&1 || log "budgets.sh: $(tail -1 "$W/budgets.log")"
-cp "$B/budgets.md" "$W/budgets.md"
+# the report draws the budgets table from its JSON, after this section
+cp "$B/budgets.json" "$W/budgets.json"
 
 # ---- 4. the section and the plots ----
 for k in "${KERNELS[@]}"; do
@@ -124,7 +125,7 @@ done >"$W/kernels.txt"
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-cp "$W/section.md" "$W"/*.svg "$W"/*.png "$W"/compare-*.txt "$W"/compare-*.tsv "$W/budgets.md" "$OUT/"
+cp "$W/section.md" "$W"/*.svg "$W"/*.png "$W"/compare-*.txt "$W"/compare-*.tsv "$W/budgets.json" "$OUT/"
 cp -r "$W/data" "$OUT/data"
 if [ "${AB_UPDATE_BASELINES:-0}" = 1 ]; then
 	for k in "${KERNELS[@]}"; do
