@@ -290,6 +290,16 @@ void plot_ref(struct out *o, const char *name, const char *title, const char *ca
 	fprintf(o->md, "![%s](%s.svg)\n\n%s (PNG: [%s.png](%s.png))\n\n", title, name, caption, name, name);
 }
 
+/* an image written by another step in directory base, linked relative to the report */
+void image_ref(struct out *o, const char *alt, const char *base, const char *file)
+{
+	char path[PATH_MAX + 256], rel[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", base, file);
+	relpath(o->dir, path, rel, sizeof(rel));
+	fprintf(o->md, "![%s](%s)\n\n", alt, rel);
+}
+
 /*
  * A markdown file written by another tool (the conformance matrix, the A/B
  * and reliability sections): copied into report.md with its image links

@@ -64,6 +64,8 @@ void list_end(struct out *o);
 void row(struct out *o, int head, int n, const char *const *cells);
 void table_end(struct out *o);
 void plot_ref(struct out *o, const char *name, const char *title, const char *caption);
+/* ![alt](file), file in directory base (another step's), relative to the report */
+void image_ref(struct out *o, const char *alt, const char *base, const char *file);
 /* report.html from DIR/report.md: 0 written, 1 written without a missing image, -1 not written */
 int ew_report_html(const char *dir);
 

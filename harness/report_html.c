@@ -173,11 +173,17 @@ static int embed(cmark_node *img, const char *dir)
 /*
  * The report's markdown never means HTML: a "<pid>" in a sentence is text.
  * Raw HTML that cmark found becomes text again (escaped when rendered), so
- * that the only raw HTML in the page is the images embedded here.
+ * that the only raw HTML in the page is the images embedded here and the
+ * line breaks of table cells.
  */
 static void as_text(cmark_node *n)
 {
+	const char *lit = cmark_node_get_literal(n);
 	cmark_node *t;
+
+	/* except a line break in a table cell, where markdown has no other */
+	if (lit && (!strcmp(lit, "<br>") || !strcmp(lit, "<br/>")))
+		return;
 
 	if (cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE) {
 		t = cmark_node_new(CMARK_NODE_TEXT);
@@ -185,7 +191,7 @@ static void as_text(cmark_node *n)
 		/* a block of raw HTML: its lines as a code block, kept visible */
 		t = cmark_node_new(CMARK_NODE_CODE_BLOCK);
 	}
-	cmark_node_set_literal(t, cmark_node_get_literal(n));
+	cmark_node_set_literal(t, lit);
 	cmark_node_insert_before(n, t);
 	cmark_node_free(n);
 }

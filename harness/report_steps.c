@@ -4,7 +4,11 @@
  * each step judges what it measured and writes JSON (harness/SCHEMA.md);
  * here it is only formatted.
  */
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "report_steps.h"
@@ -118,6 +122,167 @@ void sec_matrix(struct out *o, const char *path)
 	jv_free(m);
 }
 
+/* 1234567 -> "1,234,567" */
+static const char *thousands(double v)
+{
+	char digits[32], out[48];
+	int n, k = 0;
+
+	n = snprintf(digits, sizeof(digits), "%.0f", fabs(v));
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = digits[i];
+	}
+	out[k] = 0;
+	return fmt("%s%s", v < 0 ? "-" : "", out);
+}
+
+/* a relative change in %, two decimals, always signed ("-0.00" for a tiny fall) */
+static const char *signed_pct(double pct)
+{
+	long r = labs(lround(pct * 100));
+
+	return fmt("%s%ld.%02ld", pct < 0 ? "-" : "+", r / 100, r % 100);
+}
+
+static const struct jv *cost_op(const struct jv *run, const char *name)
+{
+	const struct jv *ops = jv_get(run, "operations");
+
+	for (size_t i = 0; ops && i < ops->len; i++)
+		if (!strcmp(S(&ops->items[i], "name"), name))
+			return &ops->items[i];
+	return NULL;
+}
+
+/* an operation in kernel i: its instructions and the change from the kernel before it */
+static const char *cost_cell(const struct jv *runs, size_t i, const char *name)
+{
+	const struct jv *c = cost_op(&runs->items[i], name), *p = i ? cost_op(&runs->items[i - 1], name) : NULL;
+	double m = N(c, "median"), pm = N(p, "median");
+
+	if (!c || !B(c, "present"))
+		return "absent";
+	if (!i)
+		return thousands(m);
+	if (!p || !B(p, "present"))
+		return fmt("%s<br>new", thousands(m));
+	if (m == pm)
+		return fmt("%s<br>=", thousands(m));
+	return fmt("%s<br>%s %% (%s%s)", thousands(m), signed_pct((m - pm) / pm * 100), m > pm ? "+" : "",
+		   thousands(m - pm));
+}
+
+static const char *const cost_ops_text =
+	"Operations: `fork_exit_reap` fork, `_exit(0)`, waitpid; `clone3_kill_epoll_waitid_pidfd` clone3(CLONE_PIDFD) of a\n"
+	"child that blocks, SIGKILL through the pidfd, the pidfd's epoll notice, waitid(P_PIDFD) (`_all`: waitid(P_ALL));\n"
+	"`kill_to_epoll_notice` the part from pidfd_send_signal to epoll_wait's return; `stage_*` the same cut at\n"
+	"`sched_process_exit` by a BPF program that stamps bpf_ktime_get_ns() there (same unit; attached for these\n"
+	"three only, its own ~550 instructions included), plus epoll notice to reaped (waitid(P_PIDFD)); `pidfd_get_info_*` one\n"
+	"PIDFD_GET_INFO ioctl (live: PID|CREDS; reaped: EXIT); `pidfd_send_signal_*` SIGUSR1 to itself through a pidfd,\n"
+	"PIDFD_SELF_THREAD, PIDFD_SELF_THREAD_GROUP, delivery included; `thread_*` pthread_create + exit + join (with a\n"
+	"PIDFD_THREAD pidfd polled for the exit); `fork_exec_exit_reap` fork + execve of a 1-page static program;\n"
+	"`burst100_*` 100 blocked children released at once, release to last reap, per exit;\n"
+	"`clone3_autoreap_kill_epoll_info` the clone3_kill_epoll_waitid_pidfd cycle for a CLONE_AUTOREAP child (F9):\n"
+	"no wait, the notice is the pidfd's EPOLLHUP at the autoreap, then PIDFD_GET_INFO(EXIT) for the status;\n"
+	"`kill_to_autoreap_notice` its pidfd_send_signal to epoll_wait part; `*_late` the zombie cycle and its kill -> notice\n"
+	"again, measured right before the autoreap ones: an operation's figure depends on where in the run it is measured\n"
+	"(the same in every kernel), so the autoreap figures are compared with these. Source: `bench/cost_suite.c`.";
+
+/* issue 15: does skipping the zombie make notification cheaper? (the last kernel with CLONE_AUTOREAP) */
+static void cost_autoreap(struct out *o, const struct jv *runs)
+{
+	const struct jv *r = NULL;
+	double cyc, zcyc, note, znote;
+
+	for (size_t i = 0; i < runs->len; i++)
+		if (B(cost_op(&runs->items[i], "clone3_autoreap_kill_epoll_info"), "present"))
+			r = &runs->items[i];
+	if (!r) {
+		para(o, "Skipping the zombie (CLONE_AUTOREAP): no kernel above has the flag.");
+		return;
+	}
+	cyc = N(cost_op(r, "clone3_autoreap_kill_epoll_info"), "median");
+	zcyc = N(cost_op(r, "clone3_kill_epoll_waitid_pidfd_late"), "median");
+	note = N(cost_op(r, "kill_to_autoreap_notice"), "median");
+	znote = N(cost_op(r, "kill_to_epoll_notice_late"), "median");
+	para(o, fmt("Skipping the zombie (CLONE_AUTOREAP), in `%s`: the whole cycle (create, kill, notice, status) is "
+		    "%.0f instructions against %.0f with a zombie reaped by waitid(P_PIDFD), measured beside it (%.10g %%); "
+		    "kill -> notice is %.0f against %.0f (%.10g %%): the autoreaped child is noticed at its release "
+		    "(EPOLLHUP), the other at its exit (EPOLLIN), before its reap.", S(r, "label"), cyc, zcyc,
+		    round((cyc - zcyc) / zcyc * 10000) / 100, note, znote, round((note - znote) / znote * 10000) / 100));
+}
+
+/* the exact cost in guest instructions (scripts/cost.sh: results/cost/section.json) */
+static void sec_cost(struct out *o, const struct jv *d, const char *base)
+{
+	const struct jv *runs = jv_get(d, "runs"), *cols = jv_get(d, "columns"), *ops;
+	const char *cells[OUT_MAX_COLS];
+	size_t n = runs ? runs->len : 0;
+
+	if (!n || n > OUT_MAX_COLS - 1)
+		return;
+	h2(o, "Exact cost: guest instructions per operation");
+	para(o, fmt("Made by `make cost` (`%s`) on %s, host load average %s at the end.\n"
+		    "Each figure is the median over %g repetitions (%g for the bursts, per exit) of\n"
+		    "guest CLOCK_MONOTONIC in a QEMU TCG guest with `-icount shift=0,sleep=off`, where 1 ns is one guest\n"
+		    "instruction (user and kernel; `calibrate_200000_insns`, 100,000 x dec/jnz, checks it in every run). Each\n"
+		    "kernel booted twice; the largest difference between its two boots is in the last row (target <= %g %%).\n"
+		    "Cells: instructions, then the change against the column to the left. Instructions, not cycles: caches,\n"
+		    "TLBs and lock contention are not in these figures (the wall-clock A/B, `make ab`, is for those).\n"
+		    "Which figure to trust for what: these repeat to the instruction between boots, whatever the host runs,\n"
+		    "so a difference between kernels comes from the kernels (their code, or where their data lands), not from\n"
+		    "noise; the wall-clock A/B's run-to-run spread\n"
+		    "(`results/ab/section.md`) is tens of percent on this machine, so it only shows large effects, but it\n"
+		    "is the one that sees cache, contention and latency effects.",
+		    S(d, "command"), S(d, "date"), S(d, "host_loadavg_end"), N(d, "reps"), N(d, "burst_reps"),
+		    N(d, "determinism_target_pct")));
+	cells[0] = "operation";
+	for (size_t i = 0; i < n; i++)
+		cells[i + 1] = S(&runs->items[i], "label");
+	row(o, 1, n + 1, cells);
+	ops = jv_get(&runs->items[0], "operations");
+	for (size_t k = 0; ops && k < ops->len; k++) {
+		const char *name = S(&ops->items[k], "name");
+
+		char *own[OUT_MAX_COLS];
+
+		/* a row takes more fmt() strings than its ring holds: each cell kept */
+		own[0] = strdup(fmt("`%s`%s", name, !strcmp(S(&ops->items[k], "per"), "exit") ? " (per exit)" : ""));
+		for (size_t i = 0; i < n; i++)
+			own[i + 1] = strdup(cost_cell(runs, i, name));
+		row(o, 0, n + 1, (const char *const *)own);
+		for (size_t i = 0; i <= n; i++)
+			free(own[i]);
+	}
+	cells[0] = "boots differ by";
+	for (size_t i = 0; i < n; i++)
+		cells[i + 1] = fmt("%.10g %%", round(N(&runs->items[i], "determinism.max_boot_diff_pct") * 1e4) / 1e4);
+	row(o, 0, n + 1, cells);
+	table_end(o);
+
+	para(o, "Columns:");
+	for (size_t i = 0; cols && i < cols->len; i++) {
+		const struct jv *c = &cols->items[i];
+		const char *k = S(c, "kernel");
+
+		if (!strcmp(k, "base"))
+			item(o, fmt("base: Debian's %s with no patches", S(c, "linux")));
+		else if (!strcmp(k, "patched"))
+			item(o, fmt("patched: the whole series (%g patches)", N(c, "patches_applied")));
+		else
+			item(o, fmt("%s: after `%s`", S(c, "label"), S(c, "patch")));
+	}
+	list_end(o);
+	para(o, cost_ops_text);
+	cost_autoreap(o, runs);
+	image_ref(o, "guest instructions per operation, change against base", base, "cost.svg");
+	para(o, fmt("Environment: %s; kernels built with %s;\n"
+		    "data: `results/cost/cost.json` (schema `exitwatch-cost/1`, harness/SCHEMA.md).",
+		    S(&runs->items[0], "key.qemu"), S(&runs->items[0], "key.gcc")));
+}
+
 int sec_json(struct out *o, const char *path)
 {
 	char err[512];
@@ -131,6 +296,11 @@ int sec_json(struct out *o, const char *path)
 	}
 	if (!strcmp(schema, "exitwatch-budgets/1")) {
 		sec_budgets(o, d);
+	} else if (!strcmp(schema, "exitwatch-cost-section/1")) {
+		char dir[PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "%s", path);
+		sec_cost(o, d, dirname(dir));
 	} else {
 		fprintf(stderr, "exitwatch report: %s: no section of schema \"%s\"\n", path, schema);
 		rc = -1;
