@@ -340,7 +340,8 @@ section() {
 			| ($r[] | select(.kernel == $c[0])) as $k
 			| { kernel: $c[0], label: $k.label, linux: $k.key.linux,
 			    patches_applied: $k.patches_applied, patch: $c[1] }],
-		    runs: $r }' >"$RES/section.json" || { warn "cannot write $RES/section.json"; return 1; }
+		    runs: [$r[] | .operations |= map(del(.samples))] }' >"$RES/section.json" ||
+		{ warn "cannot write $RES/section.json"; return 1; }
 	rm -f "$RES/section.md"
 	# the plot: change against base (or the first column), one line per operation
 	jq -r -s '
