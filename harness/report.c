@@ -300,48 +300,125 @@ void image_ref(struct out *o, const char *alt, const char *base, const char *fil
 	fprintf(o->md, "![%s](%s)\n\n", alt, rel);
 }
 
+/* line with its ![alt](file) links made relative to the report (file is relative to base) */
+static void relink(struct out *o, const char *line, const char *base, FILE *to)
+{
+	const char *s = line;
+
+	while (*s) {
+		const char *bang = strstr(s, "!["), *mid = bang ? strstr(bang, "](") : NULL;
+		const char *end = mid ? strchr(mid, ')') : NULL;
+		char file[PATH_MAX], rel[PATH_MAX + 256];
+
+		if (!end)
+			break;
+		fwrite(s, 1, mid + 2 - s, to);
+		snprintf(file, sizeof(file), "%.*s", (int)(end - mid - 2), mid + 2);
+		if (file[0] != '/' && !strstr(file, "://")) {
+			snprintf(rel, sizeof(rel), "%s/%s", base, file);
+			relpath(o->dir, rel, file, sizeof(file));
+		}
+		fputs(file, to);
+		s = end;
+	}
+	fputs(s, to);
+}
+
+/* a markdown table row -> row(): cells split at '|' but not at "\|", trimmed */
+static void md_row(struct out *o, char *line, int head)
+{
+	const char *cells[OUT_MAX_COLS];
+	char *c = line + 1, *q;
+	int n = 0;
+
+	for (q = c; *q; q++) {
+		if (*q == '\\' && q[1] == '|') {
+			memmove(q, q + 1, strlen(q));	/* md_cell() escapes it again */
+			continue;
+		}
+		if (*q != '|')
+			continue;
+		*q = 0;
+		if (n < OUT_MAX_COLS)
+			cells[n++] = c;
+		c = q + 1;
+	}
+	for (int i = 0; i < n; i++) {
+		char *t = (char *)cells[i];
+
+		while (*t == ' ')
+			t++;
+		for (size_t k = strlen(t); k && t[k - 1] == ' '; k--)
+			t[k - 1] = 0;
+		cells[i] = t;
+	}
+	row(o, head, n, cells);
+}
+
+/* "|---|:---:|": the line at s (up to its newline) is a table's separator row */
+static int md_separator(const char *s)
+{
+	size_t n = strcspn(s, "\n");
+
+	return s[0] == '|' && memchr(s, '-', n) && strspn(s, "|-: ") == n;
+}
+
 /*
- * A markdown file written by another tool (the conformance matrix, the A/B
- * and reliability sections): copied into report.md with its image links
- * made relative to the report's directory (they are relative to base, the
- * file's own directory); code blocks are copied as they are.
+ * A markdown file written by another tool (the A/B and reliability
+ * sections): copied into report.md with its image links made relative to
+ * the report's directory (they are relative to base, the file's own
+ * directory); its tables are written again by table_end(), so that their
+ * columns are aligned like the report's own; code blocks are copied as
+ * they are.
  */
 static void raw_md(struct out *o, const char *text, const char *base)
 {
 	const char *p = text;
-	int in_code = 0;
+	int in_code = 0, in_table = 0;
 
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		char line[8192];
-		const char *s = line;
+		char line[8192], *linked = NULL;
+		size_t len = 0;
+		FILE *m;
 
 		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), p);
 		p += n + (eol ? 1 : 0);
 		if (!strncmp(line, "```", 3))
 			in_code = !in_code;
-		while (*s && !in_code) {
-			const char *bang = strstr(s, "!["), *mid = bang ? strstr(bang, "](") : NULL;
-			const char *end = mid ? strchr(mid, ')') : NULL;
-			char file[PATH_MAX], rel[PATH_MAX + 256];
-
-			if (!end)
-				break;
-			fwrite(s, 1, mid + 2 - s, o->md);
-			snprintf(file, sizeof(file), "%.*s", (int)(end - mid - 2), mid + 2);
-			if (file[0] == '/' || strstr(file, "://")) {
-				fputs(file, o->md);
-			} else {
-				snprintf(rel, sizeof(rel), "%s/%s", base, file);
-				relpath(o->dir, rel, file, sizeof(file));
-				fputs(file, o->md);
-			}
-			s = end;
+		if (in_code || !strncmp(line, "```", 3)) {
+			fprintf(o->md, "%s\n", line);
+			continue;
 		}
-		fprintf(o->md, "%s\n", s);
+		m = open_memstream(&linked, &len);
+		if (!m)
+			continue;
+		relink(o, line, base, m);
+		fclose(m);
+		if (in_table && linked[0] != '|') {
+			table_end(o);	/* ends with the blank line a table needs */
+			in_table = 0;
+			if (!linked[0]) {
+				free(linked);
+				continue;
+			}
+		}
+		if (in_table && !md_separator(linked)) {
+			md_row(o, linked, 0);
+		} else if (!in_table && linked[0] == '|' && *p == '|' && md_separator(p)) {
+			md_row(o, linked, 1);
+			in_table = 1;
+			p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);	/* the separator */
+		} else if (!in_table) {
+			fprintf(o->md, "%s\n", linked);
+		}
+		free(linked);
 	}
-	fputs("\n", o->md);
+	if (in_table)
+		table_end(o);
+	else
+		fputs("\n", o->md);
 }
 
 /* ---- plots ---- */
