@@ -234,7 +234,7 @@ static void sec_cost(struct out *o, const struct jv *d, const char *base)
 		    "Which figure to trust for what: these repeat to the instruction between boots, whatever the host runs,\n"
 		    "so a difference between kernels comes from the kernels (their code, or where their data lands), not from\n"
 		    "noise; the wall-clock A/B's run-to-run spread\n"
-		    "(`results/ab/section.md`) is tens of percent on this machine, so it only shows large effects, but it\n"
+		    "(`results/ab/section.json`) is tens of percent on this machine, so it only shows large effects, but it\n"
 		    "is the one that sees cache, contention and latency effects.",
 		    S(d, "command"), S(d, "date"), S(d, "host_loadavg_end"), N(d, "reps"), N(d, "burst_reps"),
 		    N(d, "determinism_target_pct")));
@@ -283,24 +283,113 @@ static void sec_cost(struct out *o, const struct jv *d, const char *base)
 		    S(&runs->items[0], "key.qemu"), S(&runs->items[0], "key.gcc")));
 }
 
+/* an A/B figure: whole above 1000, one decimal above 10, else two */
+static const char *ab_figure(double x)
+{
+	return fmt(x >= 1000 ? "%.0f" : x >= 10 ? "%.1f" : "%.2f", x);
+}
+
+static const char *ab_spread(const struct jv *sp)
+{
+	const struct jv *cost = jv_get(sp, "cost");
+	const char *a = fmt("Run-to-run spread of the two methods: this wall-clock A/B's repetitions spread by %s %% (median)\n"
+			    "and up to %s %% over its %g quantities on both kernels (`exitwatch compare`'s spread column), so\n"
+			    "it resolves only effects of tens of percent; it is the method that sees caches, contention and real\n",
+			    S(sp, "median_pct"), S(sp, "max_pct"), N(sp, "quantities"));
+
+	if (!cost || cost->type != JV_OBJ)
+		return fmt("%slatency. The exact cost (`make cost`) was not found (%s): run it for the other method's spread.",
+			   a, S(sp, "cost_file"));
+	return fmt("%slatency. The exact cost (`make cost`, results/cost/) repeats between two boots of a kernel to "
+		   "%.10g %% (largest difference over %g kernels, made %s), so it resolves a single instruction, but "
+		   "counts instructions, not time: trust it for what a patch adds to a code path, and this A/B for what "
+		   "that costs on a real machine.", a, N(cost, "max_boot_diff_pct"), N(cost, "kernels"),
+		   S(cost, "created"));
+}
+
+/* the wall-clock A/B of base and patched guests (scripts/ab-section.sh: results/ab/section.json) */
+static void sec_ab(struct out *o, const struct jv *d, const char *base)
+{
+	static const char *const head[] = { "quantity", "unit", "base 6.1", "patched 6.1", "patched/base", "p",
+					    "rounds patched > base" };
+	const struct jv *rows = jv_get(d, "rows"), *kb = jv_get(d, "kernels_built"), *one = jv_get(d, "one_kernel_only");
+	char built[1024] = "";
+	const char *alpha = fmt("%g", N(d, "alpha"));
+
+	for (size_t i = 0; kb && i < kb->len; i++)
+		snprintf(built + strlen(built), sizeof(built) - strlen(built), "%s%s", i ? "; " : "",
+			 jv_str(&kb->items[i], ""));
+	h2(o, "Patch efficiency: the series against Debian's 6.1 (make ab)");
+	para(o, fmt("Made by `make ab` (scripts/ab.sh) on %s, in %.0f min: %g boots of each\n"
+		    "kernel under QEMU TCG (2 vCPUs), in the order base, patched, base, patched, ... so that\n"
+		    "drift of the host's load falls on both alike; each boot measured %g repetitions of every cell,\n"
+		    "of the floor and of each micro-benchmark, so each kernel has %g repetitions per figure.\n"
+		    "base: `%s`; patched: `%s` (%s).\n"
+		    "Tracer (BPF) in the base guest: %s; in the patched guest: %s.\n"
+		    "Guest clock: the TSC at the host's rate (`tsc_early_khz=%.0f tsc=reliable`: without it these\n"
+		    "tinyconfig guests fall back to the 4 ms jiffies clock).",
+		    when(S(d, "date")), floor(N(d, "seconds") / 60), N(d, "rounds"), N(d, "reps"),
+		    N(d, "rounds") * N(d, "reps"), S(d, "kernel_base"), S(d, "kernel_patched"), built,
+		    S(d, "tracer_base"), S(d, "tracer_patched"), N(d, "tsc_khz")));
+	para(o, fmt("**TCG timings are fit for A/B ratios, not absolute latencies**: QEMU emulates the CPU, so\n"
+		    "every figure below is many times the host's; two kernels run under the same emulator,\n"
+		    "interleaved, can be compared by their ratio. Figures are medians over the repetitions;\n"
+		    "patched/base is the ratio of the medians (for a rate, above 1 is better; for a time, below 1);\n"
+		    "p is the two-sided Mann-Whitney U p-value of `exitwatch compare` on the repetitions\n"
+		    "(exact distribution); **bold**: p < %s. The last column counts the rounds (a base boot and the\n"
+		    "patched boot after it) whose patched median is above the base median: a difference that the\n"
+		    "kernels make shows in most rounds, one that a burst of host load makes shows in one or two.\n"
+		    "With %zu quantities, about %g of them would show p < %s by chance alone.", alpha,
+		    rows ? rows->len : 0, N(d, "expected_by_chance"), alpha));
+	row(o, 1, 7, head);
+	for (size_t i = 0; rows && i < rows->len; i++) {
+		const struct jv *r = &rows->items[i];
+		double ratio = N(r, "ratio");
+		const char *rs = isfinite(ratio) ? fmt("%.3f", ratio) : "-";
+		const char *cells[] = {
+			S(r, "label"), S(r, "unit"), ab_figure(N(r, "base")), ab_figure(N(r, "patched")),
+			B(r, "significant") ? fmt("**%s**", rs) : rs,
+			fmt("%s%s", S(r, "p"), B(r, "too_few") ? fmt(" (n=%g/%g: too few)", N(r, "n_base"),
+								     N(r, "n_patched")) : ""),
+			fmt("%g/%g", N(r, "rounds_up"), N(r, "rounds")),
+		};
+
+		row(o, 0, 7, cells);
+	}
+	table_end(o);
+	if (one && one->len) {
+		para(o, "Measured on one kernel only (OLD = base, NEW = patched):");
+		for (size_t i = 0; i < one->len; i++)
+			item(o, jv_str(&one->items[i], ""));
+		list_end(o);
+	}
+	para(o, ab_spread(jv_get(d, "spread")));
+	image_ref(o, "patched/base ratios", base, S(d, "plots.ratios"));
+	image_ref(o, "per-boot repetitions", base, S(d, "plots.boots"));
+	para(o, "Every comparison (all metrics, spread, verdicts): `compare-ew.txt`, `compare-bench.txt`\n"
+		"beside this file; the per-boot JSON is in `data/`. Again: `make ab`, or\n"
+		"`build/exitwatch compare results/ab/data/base/ew results/ab/data/patched/ew`.");
+}
+
 int sec_json(struct out *o, const char *path)
 {
 	char err[512];
 	struct jv *d = jv_parse_file(path, err, sizeof(err));
 	const char *schema = d ? S(d, "schema") : "";
+	char dir[PATH_MAX];
 	int rc = 0;
 
 	if (!d) {
 		fprintf(stderr, "exitwatch report: %s\n", err);
 		return -1;
 	}
+	snprintf(dir, sizeof(dir), "%s", path);
 	if (!strcmp(schema, "exitwatch-budgets/1")) {
 		sec_budgets(o, d);
 	} else if (!strcmp(schema, "exitwatch-cost-section/1")) {
-		char dir[PATH_MAX];
-
-		snprintf(dir, sizeof(dir), "%s", path);
 		sec_cost(o, d, dirname(dir));
+	} else if (!strcmp(schema, "exitwatch-ab/1")) {
+		sec_ab(o, d, dirname(dir));
 	} else {
 		fprintf(stderr, "exitwatch report: %s: no section of schema \"%s\"\n", path, schema);
 		rc = -1;
