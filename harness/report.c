@@ -202,6 +202,20 @@ void h2(struct out *o, const char *title)
 	fprintf(o->md, "## %s\n\n", title);
 }
 
+void h3(struct out *o, const char *title)
+{
+	fprintf(o->md, "### %s\n\n", title);
+}
+
+/* a code block of lines, as they are */
+void code(struct out *o, const struct jv *lines)
+{
+	fputs("```\n", o->md);
+	for (size_t i = 0; lines && i < lines->len; i++)
+		fprintf(o->md, "%s\n", jv_str(&lines->items[i], ""));
+	fputs("```\n\n", o->md);
+}
+
 void para(struct out *o, const char *text)
 {
 	fprintf(o->md, "%s\n\n", text);

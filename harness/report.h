@@ -57,6 +57,9 @@ double lat(const struct jv *r, const char *name, const char *key);
 int select_runs(const struct jv *d, const char *scenario, int n, const struct jv **out, int max);
 
 void h2(struct out *o, const char *title);
+void h3(struct out *o, const char *title);
+/* a code block: the strings of a JSON array, one a line */
+void code(struct out *o, const struct jv *lines);
 void para(struct out *o, const char *text);
 void item(struct out *o, const char *text);
 void list_end(struct out *o);

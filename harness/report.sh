@@ -47,6 +47,6 @@ echo "report: $NOTE" >&2
 "$BIN" report -d "$OUT" -s "$OUT/results-scaling.json" -m "$TOP/build/matrix.json" \
 	-b "$TOP/build/bench/bench.json" \
 	-S "$TOP/results/ab/section.json" -S "$TOP/results/ab/budgets.json" -S "$TOP/results/cost/section.json" \
-	-S "$TOP/results/reliability/section.md" -R "$TOP/results/reliability" \
+	-S "$TOP/results/reliability/section.json" -R "$TOP/results/reliability" \
 	"$OUT/results.json"
 echo "report: wrote $OUT/report.md, $OUT/report.html, $OUT/results.json and plots" >&2

@@ -371,6 +371,166 @@ static void sec_ab(struct out *o, const struct jv *d, const char *base)
 		"`build/exitwatch compare results/ab/data/base/ew results/ab/data/patched/ew`.");
 }
 
+static void rel_bad_input(struct out *o, const struct jv *bad)
+{
+	static const char *const head[] = { "kernel", "cases tried", "result", "command", "run" };
+
+	h3(o, "Bad input (tests/f8_bad_input.c)");
+	para(o, "Every undefined flag bit of pidfd_open, pidfd_send_signal, pidfd_getfd, process_madvise,\n"
+		"process_mrelease, waitid(P_PIDFD) options and clone3 flags; PIDFD_GET_INFO with every size\n"
+		"0..4096 through the ioctl size encoding, other directions and numbers, undefined mask bits;\n"
+		"NULL, unmapped, PROT_NONE, read-only, kernel and page-straddling pointers; closed fds and\n"
+		"fds that are not pidfds (memfd, a binary, /dev/null, epoll, socket, eventfd, pipe, nsfd) in\n"
+		"every pidfd-taking call; a pidfd from outside the caller's pid namespace; PIDFD_SELF_* in\n"
+		"every call; clone3 sizes 0..63, above a page, with a dirty tail, and bad flag combinations\n"
+		"(CLONE_PIDFD|CLONE_THREAD without CLONE_SIGHAND, CLONE_WAIT_PIDFD with CLONE_THREAD, ...).\n"
+		"The expected errno of each case is this machine's kernel's; each case is asserted.");
+	row(o, 1, 5, head);
+	for (size_t i = 0; bad && i < bad->len; i++) {
+		const struct jv *b = &bad->items[i];
+		int run = B(b, "run");
+		const char *cells[] = {
+			run ? fmt("%s (%s)", S(b, "kernel"), S(b, "kver")) : S(b, "kernel"),
+			run ? (*S(b, "cases") ? S(b, "cases") : "?") : "not run", run ? S(b, "result") : "",
+			fmt("`%s`", S(b, "command")), run ? S(b, "when") : "",
+		};
+
+		row(o, 0, 5, cells);
+	}
+	table_end(o);
+	para(o, "Where the reference answers differently from SPEC's text or from 6.1 for reasons outside\n"
+		"pidfds, the test says which: GET_INFO of a pid outside the caller's namespace is EREMOTE on\n"
+		"6.18 and ESRCH in SPEC F4 (the 6.1 series), both accepted; PIDFD_GET_INFO on an epoll fd\n"
+		"is EINVAL where epoll has ioctls (6.9+) and ENOTTY before. waitid(P_PIDFD) with an\n"
+		"unmapped infop and no WNOWAIT reaps the child and then fails with EFAULT, losing the\n"
+		"status, on 6.1 and 6.18 alike; with WNOWAIT nothing is lost. Both are asserted.");
+}
+
+static void rel_stress(struct out *o, const struct jv *stress)
+{
+	h3(o, "Fork-storm stress (tests/stress_fork_storm.c)");
+	para(o, "A burst (all children blocked on one pipe, a pidfd each, released at once) and a churn\n"
+		"(clone3(CLONE_PIDFD), at most 64 alive), with 4 epoll pollers (one-shot EPOLLIN) and 2\n"
+		"PIDFD_GET_INFO readers running throughout. Checked: every child reaped exactly once with the\n"
+		"status it exited with, every pidfd reporting the exit exactly once, PIDFD_INFO_EXIT equal to\n"
+		"the wait status, no zombie, no fd left, and (debug guest: own pid cache, nothing else\n"
+		"forking) the \"pid\" slab back to where it started.");
+	for (size_t i = 0; stress && i < stress->len; i++) {
+		const struct jv *t = &stress->items[i];
+		int debug = !strcmp(S(t, "kernel"), "debug");
+
+		para(o, fmt("**%s (%s)**, `%s`%s, %s: %s", S(t, "kernel"), S(t, "kver"), S(t, "command"),
+			    debug ? " (the debug guest puts EW_STRESS_CHILDREN=10000 EW_STRESS_CHURN=5000 on its command line)" : "",
+			    S(t, "when"), S(t, "totals")));
+		code(o, jv_get(t, "lines"));
+	}
+}
+
+static void rel_kernel_reports(struct out *o, const struct jv *dbg, const struct jv *canary)
+{
+	h3(o, "Kernel reports (debug guest)");
+	if (B(dbg, "run")) {
+		const struct jv *leaks = jv_get(dbg, "leaks");
+
+		item(o, fmt("`make vm-test KERNEL=debug` (the whole suite, the 6.1 pidfd selftests and the stress\n"
+			    "  above), %s: %s;\n"
+			    "  %g dmesg lines matching a splat pattern (BUG, WARNING incl. lockdep and RCU-lockdep,\n"
+			    "  KASAN, sleep-in-atomic, RCU stalls, hung tasks, oopses); %s unreferenced objects after\n"
+			    "  two kmemleak scans; lockdep at the end: %s.", S(dbg, "when"),
+			    *S(dbg, "verdict") ? S(dbg, "verdict") : "no verdict", N(dbg, "splat_lines"),
+			    leaks && leaks->type == JV_NUM ? fmt("%g", leaks->num) : "no kmemleak report, so no count of",
+			    *S(dbg, "lockdep") ? S(dbg, "lockdep") : "not recorded"));
+		list_end(o);
+	} else {
+		para(o, "The debug guest has not been run: `make vm-test KERNEL=debug`.");
+	}
+	if (canary && canary->type == JV_OBJ) {
+		para(o, fmt("The gate can fail: `make check-debug` first boots the debug guest with a test-only module\n"
+			    "(tests/meta/splat_canary.c) that makes KASAN, WARN, kmemleak, might_sleep and lockdep each\n"
+			    "report once, for real; vm-test failed that run (%s) and showed:", S(canary, "when")));
+		code(o, jv_get(canary, "lines"));
+	}
+}
+
+static const char *count_pct(const struct jv *x, const char *what)
+{
+	return fmt("%g (%.1f %%)", N(x, fmt("%s_wrong", what)), N(x, fmt("%s_pct", what)));
+}
+
+static void rel_pid_reuse(struct out *o, const struct jv *pr, const char *base)
+{
+	static const char *const head[] = { "time since the death", "asked", "proc-poll wrong", "kill0-poll wrong",
+					    "pidfd wrong" };
+	static const char *const hhead[] = { "mechanism", "poll interval", "children per burst", "exits", "missed",
+					     "false", "duplicate", "noticed" };
+	const struct jv *lags = jv_get(pr, "lags"), *wrap = jv_get(pr, "wrap"), *h = jv_get(pr, "harness");
+
+	h3(o, "Pid reuse (scripts/pid-reuse.sh)");
+	if (!pr || pr->type != JV_OBJ) {
+		para(o, "Not run yet: `scripts/pid-reuse.sh`.");
+		return;
+	}
+	para(o, fmt("%sEach round forks 50 victims, kills and reaps them, then asks at each lag whether each one\n"
+		    "is still alive; every \"alive\" is wrong. Command: `scripts/pid-reuse.sh`\n"
+		    "(`tests/stress_pid_reuse.c` in a patched guest).",
+		    *S(pr, "where") ? fmt("In %s.\n", S(pr, "where")) : ""));
+	row(o, 1, 5, head);
+	for (size_t i = 0; lags && i < lags->len; i++) {
+		const struct jv *l = &lags->items[i];
+		const char *cells[] = { fmt("%g ms", N(l, "lag_ms")), fmt("%g", N(l, "asked")), count_pct(l, "proc_poll"),
+					count_pct(l, "kill0_poll"), fmt("%g", N(l, "pidfd_wrong")) };
+
+		row(o, 0, 5, cells);
+	}
+	if (wrap && wrap->type == JV_OBJ) {
+		const char *cells[] = {
+			fmt("after the recycler went through the pid space (%s)", S(wrap, "what")), fmt("%g", N(wrap, "asked")),
+			count_pct(wrap, "proc_poll"), count_pct(wrap, "kill0_poll"), fmt("%g", N(wrap, "pidfd_wrong")),
+		};
+
+		row(o, 0, 5, cells);
+	}
+	table_end(o);
+	image_ref(o, "pid reuse: wrong answers per 100 questions", base, S(pr, "plot"));
+	if (!h || h->type != JV_OBJ)
+		return;
+	para(o, fmt("The harness's `reuse` scenario in %s:\n`%s`.", S(h, "where"), S(h, "command")));
+	row(o, 1, 8, hhead);
+	for (size_t i = 0; jv_get(h, "rows") && i < jv_get(h, "rows")->len; i++) {
+		const struct jv *r = &jv_get(h, "rows")->items[i];
+		const char *cells[] = { S(r, "mechanism"), fmt("%g ms", N(r, "interval_us") / 1000), fmt("%g", N(r, "n")),
+					fmt("%g", N(r, "exits")), fmt("%g", N(r, "missed")), fmt("%g", N(r, "false")),
+					fmt("%g", N(r, "duplicate")), fmt("%g", N(r, "noticed")) };
+
+		row(o, 0, 8, cells);
+	}
+	table_end(o);
+}
+
+/* bad input, stress, kernel reports, pid reuse, fuzzing (scripts/reliability-section.sh) */
+static void sec_reliability(struct out *o, const struct jv *d, const char *base)
+{
+	const struct jv *fuzz = jv_get(d, "fuzz");
+
+	h2(o, "Reliability");
+	para(o, "Bad input, a fork-storm stress, fault injection and pid reuse, on the debug kernel\n"
+		"(KASAN, lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, kmemleak, failslab and fail_page_alloc:\n"
+		"`kernel-patches/config/debug.config` over `base.config`, the whole series applied) and on\n"
+		"the other kernels. Every figure below was copied by `scripts/reliability-section.sh` from\n"
+		"the output of the command named beside it.");
+	rel_bad_input(o, jv_get(d, "bad_input"));
+	rel_stress(o, jv_get(d, "stress"));
+	rel_kernel_reports(o, jv_get(d, "debug"), jv_get(d, "canary"));
+	rel_pid_reuse(o, jv_get(d, "pid_reuse"), base);
+	h3(o, "The command line under garbage (scripts/fuzz-cli.sh)");
+	if (fuzz && fuzz->type == JV_OBJ) {
+		para(o, fmt("`make fuzz-cli` (%s), exitwatch built with\n`-fsanitize=address,undefined`:", S(fuzz, "when")));
+		code(o, jv_get(fuzz, "lines"));
+	} else {
+		para(o, "Not run yet: `make fuzz-cli`.");
+	}
+}
+
 int sec_json(struct out *o, const char *path)
 {
 	char err[512];
@@ -390,6 +550,8 @@ int sec_json(struct out *o, const char *path)
 		sec_cost(o, d, dirname(dir));
 	} else if (!strcmp(schema, "exitwatch-ab/1")) {
 		sec_ab(o, d, dirname(dir));
+	} else if (!strcmp(schema, "exitwatch-reliability/1")) {
+		sec_reliability(o, d, dirname(dir));
 	} else {
 		fprintf(stderr, "exitwatch report: %s: no section of schema \"%s\"\n", path, schema);
 		rc = -1;
