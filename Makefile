@@ -150,7 +150,7 @@ check: setup
 clean:
 	rm -rf $(OBJ) $(B)/tests $(B)/bpf $(B)/host $(B)/base/vm $(B)/patched/vm $(B)/debug/vm \
 		$(B)/exitwatch $(B)/exitwatch-guest $(B)/ew-spawner $(B)/ew-ref $(B)/harness-tests \
-		$(B)/bench $(B)/pipeline-selftest $(B)/matrix.md $(B)/cost $(B)/fuzz-cli
+		$(B)/bench $(B)/pipeline-selftest $(B)/matrix.json $(B)/matrix.tsv $(B)/cost $(B)/fuzz-cli
 
 -include harness/harness.mk
 -include bench/bench.mk

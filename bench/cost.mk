@@ -1,7 +1,7 @@
 # bench/cost.mk - included by the top Makefile.
 #   make cost       exact per-operation cost (guest instructions) in deterministic
 #                   QEMU guests: base, every series state, patched -> build/cost/,
-#                   results/cost/section.md (scripts/cost.sh; KERNELS="base patched"
+#                   results/cost/section.json (scripts/cost.sh; KERNELS="base patched"
 #                   for a subset)
 #   (make gate: the regression gate of make check, scripts/gate.sh, judges
 #   base and patched with it against results/baselines/cost/)

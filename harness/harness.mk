@@ -33,6 +33,7 @@ EW_MAIN_OBJ := $(call objs,$(EW_MAIN))
 EW_LIB := $(OBJ)/harness/libexitwatch.a
 EW_GUEST_LIB := $(OBJ)/harness/libexitwatch-guest.a
 EW_LIBS := $(BPF_LIBS) -luring -lm -lpthread
+EW_LIBS += -lcmark-gfm-extensions -lcmark-gfm
 EW_SKEL := $(B)/bpf/exitwatch.skel.h
 
 # harness objects (tests' too) see harness/ and need the skeleton before

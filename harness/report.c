@@ -29,30 +29,40 @@
 #include "table.h"
 #include "report_sweep.h"
 #include "report_summary.h"
+#include "report_steps.h"
 
 #define MAX_SECTIONS 8
 
-const char *const mech_order[NMECH] = {
-	"pidfd-epoll", "pidfd-poll", "waitid", "sigchld-scan", "proc-poll",
-	"kill0-poll", "cn-proc", "uring-waitid", "pidfd-info", "autoreap-info",
+/*
+ * The mechanisms in report order, each with its plot colour and dash type
+ * (the dashes keep the lines apart in grey print): the one table of names
+ * and colours that every plot and table of the report uses.
+ */
+const struct mech_style mech_style[NMECH] = {
+	{ "pidfd-epoll", "#1f77b4", 1 },
+	{ "pidfd-poll", "#ff7f0e", 1 },
+	{ "waitid", "#2ca02c", 1 },
+	{ "sigchld-scan", "#d62728", 2 },
+	{ "proc-poll", "#9467bd", 2 },
+	{ "kill0-poll", "#8c564b", 2 },
+	{ "cn-proc", "#e377c2", 4 },
+	{ "uring-waitid", "#17becf", 4 },
+	{ "pidfd-info", "#7f7f7f", 4 },
+	{ "autoreap-info", "#bcbd22", 5 },
 };
-const char *const mech_colors[NMECH] = {
-	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-	"#17becf", "#7f7f7f", "#bcbd22",
-};
-/* dash types too, so the lines stay apart in grey print */
-const int mech_dashes[NMECH] = { 1, 1, 1, 2, 2, 2, 4, 4, 4, 5 };
 
-static const char *const stage_keys[] = {
-	"exit_to_mm_start", "mm_teardown", "mm_end_to_notify", "notify_to_wake",
-	"wake_to_run", "run_to_user",
+/* the stages of exit -> user (results JSON stages_mean_ns), in time order */
+static const struct {
+	const char *key, *title, *colour;
+} stage[] = {
+	{ "exit_to_mm_start", "exit tracepoint -> mm teardown starts", "#9467bd" },
+	{ "mm_teardown", "mm teardown (exit_mm .. exit_mmap)", "#2ca02c" },
+	{ "mm_end_to_notify", "mm done -> parent notified (files, fs, ns, cgroup...)", "#17becf" },
+	{ "notify_to_wake", "notified -> watcher woken", "#ff7f0e" },
+	{ "wake_to_run", "woken -> watcher on a CPU", "#d62728" },
+	{ "run_to_user", "on CPU -> user-space stamp", "#1f77b4" },
 };
-static const char *const stage_titles[] = {
-	"exit tracepoint -> mm teardown starts", "mm teardown (exit_mm .. exit_mmap)",
-	"mm done -> parent notified (files, fs, ns, cgroup...)", "notified -> watcher woken",
-	"woken -> watcher on a CPU", "on CPU -> user-space stamp",
-};
-#define NSTAGE 6
+#define NSTAGE ((int)(sizeof(stage) / sizeof(stage[0])))
 
 struct opts {
 	const char *results, *dir, *scaling, *matrix, *bench, *reuse;
@@ -108,9 +118,16 @@ const char *us(double ns)
 int mech_index(const char *name)
 {
 	for (int i = 0; i < NMECH; i++)
-		if (!strcmp(mech_order[i], name))
+		if (!strcmp(mech_style[i].name, name))
 			return i;
 	return NMECH - 1;
+}
+
+/* a mechanism's line in a plot command: its dash, point type (points), colour and title */
+const char *gp_mech_line(int m, int points)
+{
+	return fmt("dt %d%s lc rgb \"%s\" title \"%s\"", mech_style[m].dash,
+		   points ? fmt(" pt %d", 5 + 2 * (m % 4)) : "", mech_style[m].colour, mech_style[m].name);
 }
 
 int is_ok_run(const struct jv *r)
@@ -153,79 +170,6 @@ static char *read_text(const char *path)
 	return buf;
 }
 
-static unsigned char *read_bin(const char *path, size_t *len)
-{
-	char *t = NULL;
-	FILE *f = fopen(path, "rb");
-	long n;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
-		t = malloc(n ? n : 1);
-		if (t && fread(t, 1, n, f) != (size_t)n) {
-			free(t);
-			t = NULL;
-		}
-		*len = n;
-	}
-	fclose(f);
-	return (unsigned char *)t;
-}
-
-static void html_esc(FILE *f, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n && s[i]; i++) {
-		switch (s[i]) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(s[i], f);
-		}
-	}
-}
-
-static void base64(FILE *f, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = p[i] << 16 | (i + 1 < n ? p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-
-		fputc(tab[v >> 18 & 63], f);
-		fputc(tab[v >> 12 & 63], f);
-		fputc(i + 1 < n ? tab[v >> 6 & 63] : '=', f);
-		fputc(i + 2 < n ? tab[v & 63] : '=', f);
-	}
-}
-
-/* an image file as <img src="data:..."> (self-contained HTML) */
-static void html_img(struct out *o, const char *path, const char *alt, size_t altlen)
-{
-	size_t len = 0;
-	unsigned char *data = read_bin(path, &len);
-	const char *dot = strrchr(path, '.');
-	const char *mime = !dot ? "application/octet-stream" : !strcmp(dot, ".svg") ? "image/svg+xml" :
-			   !strcmp(dot, ".png") ? "image/png" : (!strcmp(dot, ".jpg") || !strcmp(dot, ".jpeg")) ?
-			   "image/jpeg" : "application/octet-stream";
-
-	if (!data) {
-		fprintf(stderr, "exitwatch report: %s: %s (left out of report.html)\n", path, strerror(errno));
-		fputs("<p><em>image missing: ", o->html);
-		html_esc(o->html, path, strlen(path));
-		fputs("</em></p>", o->html);
-		o->failed = 1;
-		return;
-	}
-	fprintf(o->html, "<img alt=\"");
-	html_esc(o->html, alt, altlen);
-	fprintf(o->html, "\" src=\"data:%s;base64,", mime);
-	base64(o->html, data, len);
-	fputs("\">", o->html);
-	free(data);
-}
-
 /* relative path from directory `from` to file `to` (both made absolute) */
 static void relpath(const char *from, const char *to, char *out, size_t len)
 {
@@ -251,90 +195,40 @@ static void relpath(const char *from, const char *to, char *out, size_t len)
 	strncat(out, b + common + 1, len - strlen(out) - 1);
 }
 
-/*
- * inline markdown -> HTML: `code`, **bold**, [text](url), ![alt](file)
- * (embedded, file relative to base); everything else escaped
- */
-static void html_inline(struct out *o, const char *s, const char *base)
-{
-	while (*s) {
-		const char *e;
-
-		if (*s == '`' && (e = strchr(s + 1, '`'))) {
-			fputs("<code>", o->html);
-			html_esc(o->html, s + 1, e - s - 1);
-			fputs("</code>", o->html);
-			s = e + 1;
-		} else if (s[0] == '*' && s[1] == '*' && (e = strstr(s + 2, "**"))) {
-			fputs("<strong>", o->html);
-			html_esc(o->html, s + 2, e - s - 2);
-			fputs("</strong>", o->html);
-			s = e + 2;
-		} else if ((s[0] == '!' && s[1] == '[') || s[0] == '[') {
-			int img = s[0] == '!';
-			const char *t = s + 1 + img, *te = strstr(t, "]("), *ue = te ? strchr(te, ')') : NULL;
-
-			if (!te || !ue || memchr(t, '\n', ue - t)) {
-				html_esc(o->html, s, 1);
-				s++;
-				continue;
-			}
-			if (img) {
-				char path[PATH_MAX];
-
-				snprintf(path, sizeof(path), "%s/%.*s", base ? base : o->dir,
-					 (int)(ue - te - 2), te + 2);
-				html_img(o, path, t, te - t);
-			} else {
-				fputs("<a href=\"", o->html);
-				html_esc(o->html, te + 2, ue - te - 2);
-				fputs("\">", o->html);
-				html_esc(o->html, t, te - t);
-				fputs("</a>", o->html);
-			}
-			s = ue + 1;
-		} else {
-			html_esc(o->html, s, 1);
-			s++;
-		}
-	}
-}
-
-/* ---- the output: every call writes report.md and report.html alike ---- */
+/* ---- the output: report.md (report_html.c makes report.html from it) ---- */
 
 void h2(struct out *o, const char *title)
 {
 	fprintf(o->md, "## %s\n\n", title);
-	fputs("<h2>", o->html);
-	html_esc(o->html, title, strlen(title));
-	fputs("</h2>\n", o->html);
+}
+
+void h3(struct out *o, const char *title)
+{
+	fprintf(o->md, "### %s\n\n", title);
+}
+
+/* a code block of lines, as they are */
+void code(struct out *o, const struct jv *lines)
+{
+	fputs("```\n", o->md);
+	for (size_t i = 0; lines && i < lines->len; i++)
+		fprintf(o->md, "%s\n", jv_str(&lines->items[i], ""));
+	fputs("```\n\n", o->md);
 }
 
 void para(struct out *o, const char *text)
 {
 	fprintf(o->md, "%s\n\n", text);
-	fputs("<p>", o->html);
-	html_inline(o, text, NULL);
-	fputs("</p>\n", o->html);
-}
-
-void list_begin(struct out *o)
-{
-	fputs("<ul>\n", o->html);
 }
 
 void item(struct out *o, const char *text)
 {
 	fprintf(o->md, "- %s\n", text);
-	fputs("<li>", o->html);
-	html_inline(o, text, NULL);
-	fputs("</li>\n", o->html);
 }
 
 void list_end(struct out *o)
 {
 	fputs("\n", o->md);
-	fputs("</ul>\n", o->html);
 }
 
 static void md_cell(FILE *f, const char *s)
@@ -352,7 +246,7 @@ static void md_cell(FILE *f, const char *s)
 /*
  * Tables are kept until table_end(), which knows every cell of a column:
  * numbers right-aligned, text left-aligned (table.c), in report.md's
- * alignment row and report.html's classes.  head starts a new table.
+ * alignment row, which report.html follows.  head starts a new table.
  */
 void row(struct out *o, int head, int n, const char *const *cells)
 {
@@ -382,22 +276,14 @@ void table_end(struct out *o)
 			col[r - 1] = t->cell[r][c] ? t->cell[r][c] : "";
 		right[c] = ew_column_numeric(col, t->nrows - 1);
 	}
-	fputs("<table>\n", o->html);
 	for (int r = 0; r < t->nrows; r++) {
 		fputs("|", o->md);
-		fputs("<tr>", o->html);
 		for (int c = 0; c < t->ncols; c++) {
-			const char *x = t->cell[r][c] ? t->cell[r][c] : "";
-
 			fputc(' ', o->md);
-			md_cell(o->md, x);
+			md_cell(o->md, t->cell[r][c] ? t->cell[r][c] : "");
 			fputs(" |", o->md);
-			fprintf(o->html, "<%s class=\"%s\">", r ? "td" : "th", right[c] ? "n" : "t");
-			html_inline(o, x, NULL);
-			fputs(r ? "</td>" : "</th>", o->html);
 		}
 		fputs("\n", o->md);
-		fputs("</tr>\n", o->html);
 		if (!r) {
 			fputs("|", o->md);
 			for (int c = 0; c < t->ncols; c++)
@@ -411,199 +297,142 @@ void table_end(struct out *o)
 	}
 	t->nrows = 0;
 	fputs("\n", o->md);
-	fputs("</table>\n", o->html);
 }
 
 void plot_ref(struct out *o, const char *name, const char *title, const char *caption)
 {
-	char path[PATH_MAX];
-
 	fprintf(o->md, "![%s](%s.svg)\n\n%s (PNG: [%s.png](%s.png))\n\n", title, name, caption, name, name);
-	snprintf(path, sizeof(path), "%s/%s.svg", o->dir, name);
-	fputs("<figure>", o->html);
-	html_img(o, path, title, strlen(title));
-	fputs("<figcaption>", o->html);
-	html_inline(o, caption, NULL);
-	fputs("</figcaption></figure>\n", o->html);
+}
+
+/* an image written by another step in directory base, linked relative to the report */
+void image_ref(struct out *o, const char *alt, const char *base, const char *file)
+{
+	char path[PATH_MAX + 256], rel[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", base, file);
+	relpath(o->dir, path, rel, sizeof(rel));
+	fprintf(o->md, "![%s](%s)\n\n", alt, rel);
+}
+
+/* line with its ![alt](file) links made relative to the report (file is relative to base) */
+static void relink(struct out *o, const char *line, const char *base, FILE *to)
+{
+	const char *s = line;
+
+	while (*s) {
+		const char *bang = strstr(s, "!["), *mid = bang ? strstr(bang, "](") : NULL;
+		const char *end = mid ? strchr(mid, ')') : NULL;
+		char file[PATH_MAX], rel[PATH_MAX + 256];
+
+		if (!end)
+			break;
+		fwrite(s, 1, mid + 2 - s, to);
+		snprintf(file, sizeof(file), "%.*s", (int)(end - mid - 2), mid + 2);
+		if (file[0] != '/' && !strstr(file, "://")) {
+			snprintf(rel, sizeof(rel), "%s/%s", base, file);
+			relpath(o->dir, rel, file, sizeof(file));
+		}
+		fputs(file, to);
+		s = end;
+	}
+	fputs(s, to);
+}
+
+/* a markdown table row -> row(): cells split at '|' but not at "\|", trimmed */
+static void md_row(struct out *o, char *line, int head)
+{
+	const char *cells[OUT_MAX_COLS];
+	char *c = line + 1, *q;
+	int n = 0;
+
+	for (q = c; *q; q++) {
+		if (*q == '\\' && q[1] == '|') {
+			memmove(q, q + 1, strlen(q));	/* md_cell() escapes it again */
+			continue;
+		}
+		if (*q != '|')
+			continue;
+		*q = 0;
+		if (n < OUT_MAX_COLS)
+			cells[n++] = c;
+		c = q + 1;
+	}
+	for (int i = 0; i < n; i++) {
+		char *t = (char *)cells[i];
+
+		while (*t == ' ')
+			t++;
+		for (size_t k = strlen(t); k && t[k - 1] == ' '; k--)
+			t[k - 1] = 0;
+		cells[i] = t;
+	}
+	row(o, head, n, cells);
+}
+
+/* "|---|:---:|": the line at s (up to its newline) is a table's separator row */
+static int md_separator(const char *s)
+{
+	size_t n = strcspn(s, "\n");
+
+	return s[0] == '|' && memchr(s, '-', n) && strspn(s, "|-: ") == n;
 }
 
 /*
- * A markdown file written by another tool (the conformance matrix, the A/B
- * and reliability sections): copied into report.md with its image links
- * made relative to the report's directory (they are relative to base, the
- * file's own directory), and turned into HTML with the images embedded.
+ * A markdown file written by another tool (the A/B and reliability
+ * sections): copied into report.md with its image links made relative to
+ * the report's directory (they are relative to base, the file's own
+ * directory); its tables are written again by table_end(), so that their
+ * columns are aligned like the report's own; code blocks are copied as
+ * they are.
  */
 static void raw_md(struct out *o, const char *text, const char *base)
 {
 	const char *p = text;
-	int in_table = 0, in_list = 0, in_code = 0, ncols = 0;
-	char para_buf[8192];
-	size_t plen = 0;
+	int in_code = 0, in_table = 0;
 
-	para_buf[0] = 0;
-#define FLUSH_PARA() do {						\
-		if (plen) {						\
-			fputs("<p>", o->html);				\
-			html_inline(o, para_buf, base);			\
-			fputs("</p>\n", o->html);			\
-			plen = 0;					\
-			para_buf[0] = 0;				\
-		}							\
-	} while (0)
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		char line[8192];
+		char line[8192], *linked = NULL;
+		size_t len = 0;
+		FILE *m;
 
 		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), p);
 		p += n + (eol ? 1 : 0);
-
-		/* report.md: the same line, with ![alt](file) made relative to the report */
-		if (!in_code) {
-			const char *s = line;
-
-			while (*s) {
-				const char *bang = strstr(s, "!["), *mid = bang ? strstr(bang, "](") : NULL;
-				const char *end = mid ? strchr(mid, ')') : NULL;
-				char file[PATH_MAX], rel[PATH_MAX + 256];
-
-				if (!end) {
-					fputs(s, o->md);
-					break;
-				}
-				fwrite(s, 1, mid + 2 - s, o->md);
-				snprintf(file, sizeof(file), "%.*s", (int)(end - mid - 2), mid + 2);
-				if (file[0] == '/' || strstr(file, "://")) {
-					fputs(file, o->md);
-				} else {
-					snprintf(rel, sizeof(rel), "%s/%s", base, file);
-					relpath(o->dir, rel, file, sizeof(file));
-					fputs(file, o->md);
-				}
-				s = end;
-			}
-			fputc('\n', o->md);
-		} else {
-			fprintf(o->md, "%s\n", line);
-		}
-
-		/* report.html */
-		if (!strncmp(line, "```", 3)) {
-			FLUSH_PARA();
-			fputs(in_code ? "</pre>\n" : "<pre>", o->html);
+		if (!strncmp(line, "```", 3))
 			in_code = !in_code;
+		if (in_code || !strncmp(line, "```", 3)) {
+			fprintf(o->md, "%s\n", line);
 			continue;
 		}
-		if (in_code) {
-			html_esc(o->html, line, strlen(line));
-			fputc('\n', o->html);
+		m = open_memstream(&linked, &len);
+		if (!m)
 			continue;
-		}
-		if (line[0] == '|') {
-			char *cells[64], *c, *save;
-			int nc = 0, sep = 1;
-
-			FLUSH_PARA();
-			/* split on | not preceded by a backslash */
-			c = line + 1;
-			cells[nc++] = c;
-			for (char *q = c; *q && nc < 64; q++) {
-				if (*q == '\\' && q[1] == '|') {
-					memmove(q, q + 1, strlen(q));
-					continue;
-				}
-				if (*q == '|') {
-					*q = 0;
-					cells[nc++] = q + 1;
-				}
-			}
-			if (nc && !*cells[nc - 1])
-				nc--;	/* the trailing | */
-			for (int i = 0; i < nc; i++) {
-				while (*cells[i] == ' ')
-					cells[i]++;
-				for (size_t k = strlen(cells[i]); k && cells[i][k - 1] == ' '; k--)
-					cells[i][k - 1] = 0;
-				if (strspn(cells[i], "-: ") != strlen(cells[i]) || !*cells[i])
-					sep = 0;
-			}
-			(void)save;
-			if (sep && in_table)
-				continue;
-			if (!in_table) {
-				fputs("<table>\n", o->html);
-				in_table = 1;
-				ncols = nc;
-			}
-			/* a | inside the first cell (e.g. "IN|HUP") in an older file: glue it back */
-			while (nc > ncols && nc > 1) {
-				cells[0][strlen(cells[0])] = '|';
-				memmove(&cells[1], &cells[2], (nc - 2) * sizeof(cells[0]));
-				nc--;
-			}
-			fputs("<tr>", o->html);
-			for (int i = 0; i < nc; i++) {
-				/* another tool's table: aligned cell by cell (table.c) */
-				fprintf(o->html, "<%s class=\"%s\">", in_table == 1 ? "th" : "td",
-					ew_cell_kind(cells[i]) == EW_CELL_NUMBER ? "n" : "t");
-				html_inline(o, cells[i], base);
-				fputs(in_table == 1 ? "</th>" : "</td>", o->html);
-			}
-			fputs("</tr>\n", o->html);
-			in_table = 2;
-			continue;
-		}
-		if (in_table) {
-			fputs("</table>\n", o->html);
+		relink(o, line, base, m);
+		fclose(m);
+		if (in_table && linked[0] != '|') {
+			table_end(o);	/* ends with the blank line a table needs */
 			in_table = 0;
+			if (!linked[0]) {
+				free(linked);
+				continue;
+			}
 		}
-		if ((line[0] == '-' || line[0] == '*') && line[1] == ' ') {
-			FLUSH_PARA();
-			if (!in_list)
-				fputs("<ul>\n", o->html);
-			in_list = 1;
-			fputs("<li>", o->html);
-			html_inline(o, line + 2, base);
-			fputs("</li>\n", o->html);
-			continue;
+		if (in_table && !md_separator(linked)) {
+			md_row(o, linked, 0);
+		} else if (!in_table && linked[0] == '|' && *p == '|' && md_separator(p)) {
+			md_row(o, linked, 1);
+			in_table = 1;
+			p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);	/* the separator */
+		} else if (!in_table) {
+			fprintf(o->md, "%s\n", linked);
 		}
-		if (in_list) {
-			fputs("</ul>\n", o->html);
-			in_list = 0;
-		}
-		if (line[0] == '#') {
-			int level = (int)strspn(line, "#");
-			const char *t = line + level;
-
-			FLUSH_PARA();
-			while (*t == ' ')
-				t++;
-			level = level > 6 ? 6 : level;
-			fprintf(o->html, "<h%d>", level);
-			html_inline(o, t, base);
-			fprintf(o->html, "</h%d>\n", level);
-			continue;
-		}
-		if (!line[0]) {
-			FLUSH_PARA();
-			continue;
-		}
-		if (plen + strlen(line) + 2 < sizeof(para_buf)) {
-			if (plen)
-				para_buf[plen++] = ' ';
-			strcpy(para_buf + plen, line);
-			plen += strlen(line);
-		}
+		free(linked);
 	}
-	FLUSH_PARA();
 	if (in_table)
-		fputs("</table>\n", o->html);
-	if (in_list)
-		fputs("</ul>\n", o->html);
-	if (in_code)
-		fputs("</pre>\n", o->html);
-	fputs("\n", o->md);
-#undef FLUSH_PARA
+		table_end(o);
+	else
+		fputs("\n", o->md);
 }
 
 /* ---- plots ---- */
@@ -648,20 +477,50 @@ int gnuplot(const char *dir, const char *name)
 /*
  * The header of a plot script: the body is drawn twice, as SVG (for the
  * HTML) and PNG (to look at); `body` is written once, replot repeats it.
+ * The terminals are the report's one style (plot-style.gp, copied beside
+ * the plots by copy_plot_style()).
  */
 void gp_begin(FILE *f, const char *name)
 {
 	fprintf(f, "# drawn by exitwatch report; run `gnuplot %s.gp` here to redraw\n", name);
-	fprintf(f, "set terminal svg size 1000,600 dynamic noenhanced font \"Helvetica,13\" background rgb \"white\"\n");
-	fprintf(f, "set output \"%s.svg\"\n", name);
+	fprintf(f, "load \"plot-style.gp\"\neval svg(\"%s\", 1000, 600)\n", name);
 }
 
 void gp_end(FILE *f, const char *name)
 {
-	fprintf(f, "set terminal pngcairo size 1200,720 noenhanced font \"Helvetica,12\" background rgb \"white\"\n");
-	fprintf(f, "set output \"%s.png\"\nreplot\nset output\n", name);
+	fprintf(f, "eval png(\"%s\", 1000, 600)\nreplot\nset output\n", name);
 }
 
+/*
+ * harness/plot-style.gp, the style the shell scripts' plots load too, into
+ * dir: found from the binary (build/exitwatch, or a directory below build/)
+ * in the source tree it was built from; 0 when copied.
+ */
+static int copy_plot_style(const char *dir)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 32], *up = exe, *text = NULL;
+	FILE *f;
+
+	if (!realpath("/proc/self/exe", exe))
+		return -1;
+	for (int i = 0; i < 3 && !text; i++) {
+		up = dirname(up);	/* shortens exe in place */
+		snprintf(path, sizeof(path), "%s/harness/plot-style.gp", up);
+		text = read_text(path);
+	}
+	if (!text) {
+		fprintf(stderr, "exitwatch report: harness/plot-style.gp not found above the binary: no plots\n");
+		return -1;
+	}
+	f = open_in(dir, "plot-style.gp");
+	if (f) {
+		fputs(text, f);
+		if (fclose(f))
+			f = NULL;
+	}
+	free(text);
+	return f ? 0 : -1;
+}
 
 static int cmp_mech(const void *a, const void *b)
 {
@@ -734,14 +593,14 @@ static int plot_cdf(const struct opts *op, const struct jv *d, struct plot *p)
 	fprintf(f, "set xlabel \"latency (microseconds, log scale)\"\n");
 	fprintf(f, "set ylabel \"fraction of exits noticed within that latency\"\n");
 	fprintf(f, "set logscale x\nset format x \"%%.0f\"\nset yrange [0:1]\nset ytics 0.1\n");
-	fprintf(f, "set grid xtics mxtics ytics lc rgb \"#c8c8c8\"\n");
+	fprintf(f, "set grid xtics mxtics ytics @grid\n");
 	fprintf(f, "set key outside right top title \"mechanism\"\n");
 	fprintf(f, "plot ");
 	for (int i = 0; i < n; i++) {
 		int m = mech_index(S(rs[i], "mechanism"));
 
-		fprintf(f, "%s\"cdf_%s.dat\" using 1:2 with lines lw 2 dt %d lc rgb \"%s\" title \"%s\"",
-			i ? ", \\\n     " : "", mech_order[m], mech_dashes[m], mech_colors[m], mech_order[m]);
+		fprintf(f, "%s\"cdf_%s.dat\" using 1:2 with lines lw 2 %s",
+			i ? ", \\\n     " : "", mech_style[m].name, gp_mech_line(m, 0));
 	}
 	fprintf(f, "\n");
 	gp_end(f, p->name);
@@ -766,10 +625,10 @@ static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *l
 
 		e2u |= !strcmp(metric_of(rs[i]), "exit_to_user");
 		if (!f[m]) {
-			f[m] = open_in(op->dir, fmt("byn_%s.dat", mech_order[m]));
+			f[m] = open_in(op->dir, fmt("byn_%s.dat", mech_style[m].name));
 			if (!f[m])
 				return -1;
-			fprintf(f[m], "# N median_latency_us watcher_cpu_us_per_exit (%s)\n", mech_order[m]);
+			fprintf(f[m], "# N median_latency_us watcher_cpu_us_per_exit (%s)\n", mech_style[m].name);
 			have[m] = 1;
 			nmech++;
 		}
@@ -817,15 +676,14 @@ static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *l
 		fprintf(g, "set ylabel \"%s\"\n", which ? "watcher CPU per exit (microseconds, log scale)"
 							 : "median latency (microseconds, log scale)");
 		fprintf(g, "set logscale xy\nset format x \"%%.0f\"\nset format y \"%%.0f\"\n");
-		fprintf(g, "set grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
+		fprintf(g, "set grid xtics ytics mytics @grid\n");
 		fprintf(g, "set key outside right top title \"mechanism\"\nset offsets graph 0.03, graph 0.03, 0, 0\n");
 		fprintf(g, "plot ");
 		for (int m = 0; m < NMECH; m++) {
 			if (!have[m])
 				continue;
-			fprintf(g, "%s\"byn_%s.dat\" using 1:%d with linespoints lw 2 dt %d pt %d ps 1.2 lc rgb \"%s\" title \"%s\"",
-				first ? "" : ", \\\n     ", mech_order[m], which ? 3 : 2, mech_dashes[m], 5 + 2 * (m % 4),
-				mech_colors[m], mech_order[m]);
+			fprintf(g, "%s\"byn_%s.dat\" using 1:%d with linespoints lw 2 ps 1.2 %s",
+				first ? "" : ", \\\n     ", mech_style[m].name, which ? 3 : 2, gp_mech_line(m, 1));
 			first = 0;
 		}
 		fprintf(g, "\n");
@@ -838,10 +696,44 @@ static int plot_by_n(const struct opts *op, const struct jv *src, struct plot *l
 	return r1 || r2 ? -1 : 0;
 }
 
+/*
+ * the rows of the stage breakdown: the stamped (C) blocks of the neutrality
+ * pass, one per mechanism, where the run has them (the cells run without
+ * the stage stamps since issue 17); else, in older files, the burst N=1
+ * cells.  *name: the key of the mechanism's name in those objects.
+ */
+static int stage_rows(const struct jv *d, const struct jv **rs, int max, const char **name)
+{
+	const struct jv *ms = jv_path(d, "neutrality.mechanisms");
+	int n = 0;
+
+	for (size_t i = 0; ms && i < ms->len && n < max; i++)
+		if (jv_get(&ms->items[i], "stages_mean_ns"))
+			rs[n++] = &ms->items[i];
+	*name = "name";
+	if (n)
+		return n;
+	*name = "mechanism";
+	n = select_runs(d, "burst", 1, rs, max);
+	for (int i = 0, k = n; i < k; i++)
+		if (!jv_get(rs[i], "stages_mean_ns")) {
+			rs[i--] = rs[--k];
+			n = k;
+		}
+	return n;
+}
+
+/* where stage_rows() took its rows from, for titles and captions */
+static const char *stage_source(const char *name)
+{
+	return strcmp(name, "name") ? "burst N=1" : "burst N=1, blocks with the stage stamps";
+}
+
 static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p)
 {
 	const struct jv *rs[64];
-	int n = select_runs(d, "burst", 1, rs, 64), k = 0;
+	const char *name;
+	int n = stage_rows(d, rs, 64, &name), k = 0;
 	FILE *f;
 
 	f = open_in(op->dir, "stages.dat");
@@ -849,16 +741,14 @@ static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p
 		return -1;
 	fprintf(f, "# mechanism, then the mean of each stage in microseconds:");
 	for (int s = 0; s < NSTAGE; s++)
-		fprintf(f, " %s", stage_keys[s]);
+		fprintf(f, " %s", stage[s].key);
 	fprintf(f, "\n");
 	for (int i = 0; i < n; i++) {
 		const struct jv *st = jv_get(rs[i], "stages_mean_ns");
 
-		if (!st)
-			continue;
-		fprintf(f, "%s", S(rs[i], "mechanism"));
+		fprintf(f, "%s", S(rs[i], name));
 		for (int s = 0; s < NSTAGE; s++)
-			fprintf(f, " %g", jv_num(jv_get(st, stage_keys[s]), 0) / 1e3);
+			fprintf(f, " %g", jv_num(jv_get(st, stage[s].key), 0) / 1e3);
 		fprintf(f, "\n");
 		k++;
 	}
@@ -866,12 +756,14 @@ static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p
 	if (!k)
 		return 1;
 	snprintf(p->name, sizeof(p->name), "stages");
-	snprintf(p->title, sizeof(p->title), "Stage breakdown of exit -> user (burst N=1)");
+	snprintf(p->title, sizeof(p->title), "Stage breakdown of exit -> user (%s)", stage_source(name));
 	snprintf(p->caption, sizeof(p->caption),
 		 "Where the time between the child's `sched_process_exit` and the watcher's clock reading "
 		 "goes, mean per exit, one child killed at a time. Stages are cut at kernel stamps in "
 		 "time order; a stage with no stamp (e.g. no wake-up for a polling mechanism) is folded "
-		 "into the next, so each bar is exactly the mean exit -> user latency.");
+		 "into the next, so each bar is exactly the mean exit -> user latency.%s",
+		 strcmp(name, "name") ? "" : " Measured in the neutrality pass's blocks with the stage stamps "
+		 "attached, which cost what its table says; the cells run without them.");
 	f = open_in(op->dir, "stages.gp");
 	if (!f)
 		return -1;
@@ -882,16 +774,10 @@ static int plot_stages(const struct opts *op, const struct jv *d, struct plot *p
 	fprintf(f, "set style data histograms\nset style histogram rowstacked\n"
 		   "set style fill solid 0.85 border -1\nset boxwidth 0.7\n");
 	fprintf(f, "set key outside below horizontal maxrows 2 title \"stage\"\n");
-	fprintf(f, "set grid ytics lc rgb \"#c8c8c8\"\nset xtics rotate by -25 nomirror\nset yrange [0:*]\n");
-	fprintf(f, "plot \"stages.dat\" using 2:xtic(1) lc rgb \"#9467bd\" title \"%s\"", stage_titles[0]);
-	{
-		static const char *const sc[NSTAGE] = {
-			"#9467bd", "#2ca02c", "#17becf", "#ff7f0e", "#d62728", "#1f77b4",
-		};
-
-		for (int s = 1; s < NSTAGE; s++)
-			fprintf(f, ", \\\n     '' using %d lc rgb \"%s\" title \"%s\"", s + 2, sc[s], stage_titles[s]);
-	}
+	fprintf(f, "set grid ytics @grid\nset xtics rotate by -25 nomirror\nset yrange [0:*]\n");
+	fprintf(f, "plot \"stages.dat\" using 2:xtic(1) lc rgb \"%s\" title \"%s\"", stage[0].colour, stage[0].title);
+	for (int s = 1; s < NSTAGE; s++)
+		fprintf(f, ", \\\n     '' using %d lc rgb \"%s\" title \"%s\"", s + 2, stage[s].colour, stage[s].title);
 	fprintf(f, "\n");
 	gp_end(f, p->name);
 	fclose(f);
@@ -912,7 +798,6 @@ static void sec_machine(struct out *o, const struct jv *d)
 	const struct jv *t = jv_get(d, "tracer");
 
 	h2(o, "Machine and kernel");
-	list_begin(o);
 	item(o, fmt("kernel %s (%s), %s, %g CPUs online (%s), %g MB RAM, Debian %s, pid_max %s",
 		    S(d, "machine.kernel_release"), S(d, "machine.kernel_version"), S(d, "machine.arch"),
 		    N(d, "machine.cpus_online"), S(d, "machine.cpu_model"), N(d, "machine.mem_total_mb"),
@@ -1081,7 +966,6 @@ static void sec_floor(struct out *o, const struct jv *d)
 	const struct jv *fl = jv_get(d, "floor"), *pt = jv_get(d, "perturbation");
 
 	h2(o, "Floor and observer perturbation");
-	list_begin(o);
 	if (B(fl, "measured")) {
 		const struct jv *p = jv_get(fl, "pipe_pingpong_one_way_ns");
 
@@ -1262,20 +1146,18 @@ static void sec_scaling(struct out *o, const struct jv *sc)
 static void sec_stages(struct out *o, const struct jv *d)
 {
 	const struct jv *rs[64];
-	int n = select_runs(d, "burst", 1, rs, 64), k = 0;
-	const char *head[NSTAGE + 4];
+	const char *name, *head[NSTAGE + 4];
+	int n = stage_rows(d, rs, 64, &name);
 
-	for (int i = 0; i < n; i++)
-		k += jv_get(rs[i], "stages_mean_ns") != NULL;
-	if (!k)
+	if (!n)
 		return;
-	h2(o, "Stage breakdown (burst N=1, mean us)");
+	h2(o, fmt("Stage breakdown (%s, mean us)", stage_source(name)));
 	para(o, fmt("Stages are cut at the kernel stamps in order from sched_process_exit; a stage whose end "
 		    "stamp is missing (e.g. no wake for a polling mechanism, no SIGCHLD for autoreaped children) "
 		    "is folded into the next one. %s", S(d, "tracer.exit_tracepoint_placement")));
 	head[0] = "mechanism";
 	for (int s = 0; s < NSTAGE; s++)
-		head[s + 1] = stage_keys[s];
+		head[s + 1] = stage[s].key;
 	head[NSTAGE + 1] = "sum of stages";
 	head[NSTAGE + 2] = "mean exit->user";
 	head[NSTAGE + 3] = "difference";
@@ -1285,11 +1167,9 @@ static void sec_stages(struct out *o, const struct jv *d)
 		const char *cells[NSTAGE + 4];
 		double sum = N(rs[i], "stages_sum_mean_ns"), e2u = N(rs[i], "exit_to_user_mean_ns");
 
-		if (!st)
-			continue;
-		cells[0] = S(rs[i], "mechanism");
+		cells[0] = S(rs[i], name);
 		for (int s = 0; s < NSTAGE; s++)
-			cells[s + 1] = us(jv_num(jv_get(st, stage_keys[s]), 0));
+			cells[s + 1] = us(jv_num(jv_get(st, stage[s].key), 0));
 		cells[NSTAGE + 1] = us(sum);
 		cells[NSTAGE + 2] = us(e2u);
 		cells[NSTAGE + 3] = fmt("%.3f%%", 100 * fabs(sum - e2u) / (e2u > 1 ? e2u : 1));
@@ -1333,33 +1213,27 @@ static void sec_bench(struct out *o, const char *path)
 	jv_free(b);
 }
 
-static void sec_matrix(struct out *o, const char *path)
+/*
+ * A section file written by another tool: JSON (drawn by its schema,
+ * report_steps.c) or markdown (copied; images relative to its directory).
+ * -1 when a JSON file cannot be drawn.
+ */
+static int sec_file(struct out *o, const char *path)
 {
-	struct stat st;
-	char when[64], *text, dir[PATH_MAX];
+	size_t n = strlen(path);
+	char *text, dir[PATH_MAX];
 
-	if (!path || stat(path, &st) || !(text = read_text(path))) {
-		h2(o, "Conformance matrix");
-		para(o, fmt("Not run: %s does not exist (`make check` writes it).", path ? path : "build/matrix.md"));
-		return;
-	}
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
-	h2(o, fmt("Conformance matrix (from make check, written %s)", when));
-	snprintf(dir, sizeof(dir), "%s", path);
-	raw_md(o, text, dirname(dir));
-	free(text);
-}
-
-/* a section file written by another tool; images relative to its directory */
-static void sec_file(struct out *o, const char *path)
-{
-	char *text = read_text(path), dir[PATH_MAX];
-
+	if (access(path, R_OK))
+		return 0;	/* not written (yet): nothing to add */
+	if (n > 5 && !strcmp(path + n - 5, ".json"))
+		return sec_json(o, path);
+	text = read_text(path);
 	if (!text)
-		return;		/* not written (yet): nothing to add */
+		return 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	raw_md(o, text, dirname(dir));
 	free(text);
+	return 0;
 }
 
 /* ---- the command ---- */
@@ -1374,15 +1248,16 @@ static void usage(FILE *f)
 		"\n"
 		"  -d, --dir DIR          output directory (default: the directory of RESULTS.json)\n"
 		"  -s, --scaling FILE     a second run with the N sweep (burst sizes up to 10,000)\n"
-		"  -m, --matrix FILE      the conformance matrix of make check (build/matrix.md)\n"
+		"  -m, --matrix FILE      the conformance matrix of make check (build/matrix.json)\n"
 		"  -b, --bench FILE       Google Benchmark JSON of make bench (build/bench/bench.json)\n"
 		"  -R, --reuse DIR        wrong answers under pid reuse for the summary, from DIR's\n"
 		"                         pid_reuse.dat and pid_reuse_harness.dat (results/reliability)\n"
-		"  -S, --section FILE     append this markdown section if it exists (repeatable; its\n"
-		"                         image links are relative to its own directory)\n"
+		"  -S, --section FILE     append this section if it exists (repeatable): JSON of a\n"
+		"                         step (harness/SCHEMA.md), or markdown whose image links\n"
+		"                         are relative to its own directory\n"
 		"  -h, --help\n"
 		"\n"
-		"Exit status: 0 written; 1 written but a plot or image is missing (gnuplot failed);\n"
+		"Exit status: 0 written; 1 written but a plot, an image or a JSON section is missing\n(gnuplot failed, or a section file could not be drawn);\n"
 		"2 usage error or unreadable input.\n");
 }
 
@@ -1390,30 +1265,14 @@ static void write_header(struct out *o, const struct jv *d, const struct opts *o
 {
 	char when[64];
 	time_t now = time(NULL);
-	static const char css[] =
-		"body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;padding:0 1em;color:#222}"
-		"table{border-collapse:collapse;margin:1em 0;font-size:12px}"
-		"td,th{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}"
-		"th{background:#eee}.n{text-align:right;white-space:nowrap}.t{text-align:left}"
-		"img{max-width:100%;height:auto}figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:1000px}"
-		"code{background:#f4f4f4;padding:0 2px}pre{background:#f4f4f4;padding:.5em}"
-		".busy{background:#fde8e8;border:1px solid #c33;padding:.5em}";
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-	fprintf(o->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>exitwatch report</title>"
-		"<style>%s</style></head><body>\n", css);
 	/* a busy machine is the first thing a reader sees */
 	sec_load_verdict(o, d);
 	fprintf(o->md, "# exitwatch report\n\nGenerated %s by `exitwatch report` from `%s` (schema %s; see "
 		"harness/SCHEMA.md): how fast, how cheaply and how correctly a process learns that another "
 		"process died, for each of nine mechanisms, on kernel %s.\n\n",
 		when, op->results, S(d, "schema"), S(d, "machine.kernel_release"));
-	fprintf(o->html, "<h1>exitwatch report</h1>\n<p>Generated %s by <code>exitwatch report</code> (schema ", when);
-	html_esc(o->html, S(d, "schema"), strlen(S(d, "schema")));
-	fputs("): how fast, how cheaply and how correctly a process learns that another process died, for each "
-	      "of nine mechanisms, on kernel ", o->html);
-	html_esc(o->html, S(d, "machine.kernel_release"), strlen(S(d, "machine.kernel_release")));
-	fputs(". Self-contained: the plots are embedded.</p>\n", o->html);
 }
 
 int ew_report_main(int argc, char **argv)
@@ -1498,9 +1357,13 @@ int ew_report_main(int argc, char **argv)
 
 	/* plots first: the report embeds them */
 	/* 0 drawn, 1 no such runs, -1 failed */
-	rc[0] = plot_cdf(&op, d, &cdf);
-	rc[1] = plot_by_n(&op, sc ? sc : d, &byn_l, &byn_c);
-	rc[2] = plot_stages(&op, d, &stages);
+	if (copy_plot_style(op.dir)) {
+		rc[0] = rc[1] = rc[2] = -1;
+	} else {
+		rc[0] = plot_cdf(&op, d, &cdf);
+		rc[1] = plot_by_n(&op, sc ? sc : d, &byn_l, &byn_c);
+		rc[2] = plot_stages(&op, d, &stages);
+	}
 	have_cdf = !rc[0];
 	have_byn = !rc[1];
 	have_st = !rc[2];
@@ -1508,9 +1371,7 @@ int ew_report_main(int argc, char **argv)
 
 	snprintf(path, sizeof(path), "%s/report.md", op.dir);
 	o.md = fopen(path, "w");
-	snprintf(path, sizeof(path), "%s/report.html", op.dir);
-	o.html = fopen(path, "w");
-	if (!o.md || !o.html) {
+	if (!o.md) {
 		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op.dir, strerror(errno));
 		return 2;
 	}
@@ -1547,10 +1408,17 @@ int ew_report_main(int argc, char **argv)
 		sec_bench(&o, op.bench);
 	sec_matrix(&o, op.matrix);
 	for (int i = 0; i < op.nsections; i++)
-		sec_file(&o, op.sections[i]);
-	fputs("</body></html>\n", o.html);
-	fclose(o.md);
-	fclose(o.html);
+		if (sec_file(&o, op.sections[i]))
+			o.failed = 1;
+	if (fclose(o.md)) {
+		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op.dir, strerror(errno));
+		return 2;
+	}
+	switch (ew_report_html(op.dir)) {
+	case 0: break;
+	case 1: o.failed = 1; break;
+	default: return 2;
+	}
 	jv_free(d);
 	jv_free(sc);
 	if (o.failed)

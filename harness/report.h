@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * report.h - what report.c's sections share with the sections kept in
- * files of their own (report_sweep.c, summary.c): the output (every call
- * writes report.md and report.html alike), JSON look-ups and gnuplot
+ * files of their own (report_sweep.c, report_summary.c): the output
+ * (report.md; report_html.c renders report.html from it), JSON look-ups
+ * and gnuplot
  */
 #ifndef EXITWATCH_REPORT_H
 #define EXITWATCH_REPORT_H
@@ -19,7 +20,7 @@ struct out_table {
 };
 
 struct out {
-	FILE *md, *html;
+	FILE *md;
 	const char *dir;
 	int failed;		/* a plot or an embedded image is missing */
 	struct out_table tbl;	/* the table being written (row .. table_end) */
@@ -30,11 +31,15 @@ struct plot {
 };
 
 /* the mechanisms in report order, with their plot colours and dash types */
-extern const char *const mech_order[];
-extern const char *const mech_colors[];
-extern const int mech_dashes[];
-int mech_index(const char *name);
+struct mech_style {
+	const char *name, *colour;
+	int dash;
+};
 #define NMECH 10
+extern const struct mech_style mech_style[NMECH];
+int mech_index(const char *name);
+/* "dt D [pt P] lc rgb C title NAME": mechanism m's line in a plot command */
+const char *gp_mech_line(int m, int points);
 
 /* a formatted string that lives for the next 63 calls */
 const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
@@ -52,14 +57,20 @@ double lat(const struct jv *r, const char *name, const char *key);
 int select_runs(const struct jv *d, const char *scenario, int n, const struct jv **out, int max);
 
 void h2(struct out *o, const char *title);
+void h3(struct out *o, const char *title);
+/* a code block: the strings of a JSON array, one a line */
+void code(struct out *o, const struct jv *lines);
 void para(struct out *o, const char *text);
-void list_begin(struct out *o);
 void item(struct out *o, const char *text);
 void list_end(struct out *o);
 /* a table row; head starts a table; table_end writes it, aligned */
 void row(struct out *o, int head, int n, const char *const *cells);
 void table_end(struct out *o);
 void plot_ref(struct out *o, const char *name, const char *title, const char *caption);
+/* ![alt](file), file in directory base (another step's), relative to the report */
+void image_ref(struct out *o, const char *alt, const char *base, const char *file);
+/* report.html from DIR/report.md: 0 written, 1 written without a missing image, -1 not written */
+int ew_report_html(const char *dir);
 
 /* plot files in dir; gnuplot: 0 when NAME.svg and NAME.png were drawn */
 FILE *open_in(const char *dir, const char *name);

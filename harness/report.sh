@@ -44,9 +44,9 @@ echo "report: $NOTE" >&2
 
 # Sections written by other tools are appended when they exist: the patch
 # efficiency A/B (make ab), the exact cost (make cost) and the reliability runs.
-"$BIN" report -d "$OUT" -s "$OUT/results-scaling.json" -m "$TOP/build/matrix.md" \
+"$BIN" report -d "$OUT" -s "$OUT/results-scaling.json" -m "$TOP/build/matrix.json" \
 	-b "$TOP/build/bench/bench.json" \
-	-S "$TOP/results/ab/section.md" -S "$TOP/results/cost/section.md" \
-	-S "$TOP/results/reliability/section.md" -R "$TOP/results/reliability" \
+	-S "$TOP/results/ab/section.json" -S "$TOP/results/ab/budgets.json" -S "$TOP/results/cost/section.json" \
+	-S "$TOP/results/reliability/section.json" -R "$TOP/results/reliability" \
 	"$OUT/results.json"
 echo "report: wrote $OUT/report.md, $OUT/report.html, $OUT/results.json and plots" >&2

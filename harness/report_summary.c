@@ -137,17 +137,13 @@ void sec_load_verdict(struct out *o, const struct jv *d)
 {
 	if (!B(d, "load.busy"))
 		return;
-	fprintf(o->md, "**%s.** Latencies include run-queue waits: compare ratios within this run, not absolute figures.\n\n",
-		S(d, "load.verdict"));
-	fputs("<p class=\"busy\"><strong>", o->html);
-	fputs(S(d, "load.verdict"), o->html);
-	fputs(".</strong> Latencies include run-queue waits: compare ratios within this run, not absolute figures.</p>\n",
-	      o->html);
+	/* a block quote: report.html draws it as a red box */
+	fprintf(o->md, "> **%s.** Latencies include run-queue waits: compare ratios within this run, not absolute "
+		"figures.\n\n", S(d, "load.verdict"));
 }
 
 static void use_cases(struct out *o, const struct ew_mech_fig *figs, int n, const struct jv *d)
 {
-	list_begin(o);
 	for (int uc = 0; uc < EW_UC_NR; uc++) {
 		char why[512];
 		int k = ew_use_case_pick(figs, n, uc, why, sizeof(why));

@@ -63,7 +63,7 @@ static double median_p50(const struct jv *d, int mb, const char *metric)
 	size_t n = 0;
 
 	for (int m = 0; m < NMECH; m++) {
-		const struct jv *r = heavy_run(d, mb, mech_order[m], "sigkill");
+		const struct jv *r = heavy_run(d, mb, mech_style[m].name, "sigkill");
 		double x = r ? lat(r, metric, "p50") : NAN;
 
 		if (isfinite(x))
@@ -93,7 +93,7 @@ static FILE *sweep_gp(const char *dir, struct plot *p, const char *name, const c
 	fprintf(g, "set title \"%s\\n(kernel %s)\"\n", title, S(d, "machine.kernel_release"));
 	fprintf(g, "set xlabel \"touched anonymous memory per victim (MB; the sizes of the sweep, evenly spaced)\"\n");
 	fprintf(g, "set ylabel \"median latency (microseconds, log scale)\"\n");
-	fprintf(g, "set logscale y\nset format y \"%%.0f\"\nset grid xtics ytics mytics lc rgb \"#c8c8c8\"\n");
+	fprintf(g, "set logscale y\nset format y \"%%.0f\"\nset grid xtics ytics mytics @grid\n");
 	fprintf(g, "set key %s\nset offsets graph 0.05, graph 0.05, 0, 0\nset datafile missing \"nan\"\n", key);
 	return g;
 }
@@ -106,12 +106,12 @@ static int plot_sweep(const char *dir, const struct jv *d, const int *mb, int nm
 		return -1;
 	fprintf(f, "# rss_mb exit_to_freed_median_us then exit->notice p50 us of:");
 	for (int m = 0; m < NMECH; m++)
-		fprintf(f, " %s", mech_order[m]);
+		fprintf(f, " %s", mech_style[m].name);
 	fprintf(f, "\n");
 	for (int s = 0; s < nmb; s++) {
 		fprintf(f, "%d %g", mb[s], us_or_nan(median_p50(d, mb[s], "exit_to_freed")));
 		for (int m = 0; m < NMECH; m++) {
-			const struct jv *r = heavy_run(d, mb[s], mech_order[m], "sigkill");
+			const struct jv *r = heavy_run(d, mb[s], mech_style[m].name, "sigkill");
 
 			fprintf(f, " %g", r ? us_or_nan(lat(r, "exit_to_user", "p50")) : NAN);
 		}
@@ -131,11 +131,10 @@ static int plot_sweep(const char *dir, const struct jv *d, const int *mb, int nm
 		int any = 0;
 
 		for (int s = 0; s < nmb; s++)
-			any |= heavy_run(d, mb[s], mech_order[m], "sigkill") != NULL;
+			any |= heavy_run(d, mb[s], mech_style[m].name, "sigkill") != NULL;
 		if (!any)
 			continue;
-		fprintf(g, ", \\\n     \"sweep.dat\" using 0:%d with linespoints lw 2 dt %d pt %d ps 1.1 lc rgb \"%s\" title \"%s\"",
-			3 + m, mech_dashes[m], 5 + 2 * (m % 4), mech_colors[m], mech_order[m]);
+		fprintf(g, ", \\\n     \"sweep.dat\" using 0:%d with linespoints lw 2 ps 1.1 %s", 3 + m, gp_mech_line(m, 1));
 	}
 	fprintf(g, "\n");
 	gp_end(g, p->name);
@@ -171,7 +170,7 @@ static int plot_mrelease(const char *dir, const struct jv *d, const int *mb, int
 	fprintf(g, "plot \"mrelease.dat\" using 0:2:xtic(1) with linespoints lw 2 pt 7 ps 1.2 lc rgb \"%s\" title \"SIGKILL: kill -> exit_mmap end\", \\\n"
 		   "     \"mrelease.dat\" using 0:3 with linespoints lw 2 pt 5 ps 1.2 lc rgb \"%s\" title \"SIGKILL + mrelease: kill -> exit_mmap end\", \\\n"
 		   "     \"mrelease.dat\" using 0:4 with linespoints lw 2 dt 2 pt 9 ps 1.2 lc rgb \"%s\" title \"SIGKILL + mrelease: kill -> mrelease returned\"\n",
-		mech_colors[0], mech_colors[1], mech_colors[2]);
+		mech_style[0].colour, mech_style[1].colour, mech_style[2].colour);
 	gp_end(g, p->name);
 	fclose(g);
 	return gnuplot(dir, p->name);
@@ -185,14 +184,14 @@ static void table_sweep(struct out *o, const struct jv *d, const int *mb, int nm
 	row(o, 1, 8, head);
 	for (int s = 0; s < nmb; s++)
 		for (int m = 0; m < NMECH; m++) {
-			const struct jv *r = heavy_run(d, mb[s], mech_order[m], "sigkill");
+			const struct jv *r = heavy_run(d, mb[s], mech_style[m].name, "sigkill");
 			double nu, fr;
 
 			if (!r)
 				continue;
 			nu = lat(r, "exit_to_user", "p50");
 			fr = lat(r, "exit_to_freed", "p50");
-			const char *cells[] = { fmt("%d", mb[s]), mech_order[m], fmt("%.0f", N(r, "exits")), us(nu),
+			const char *cells[] = { fmt("%d", mb[s]), mech_style[m].name, fmt("%.0f", N(r, "exits")), us(nu),
 						us(lat(r, "exit_to_user", "p99")), us(fr),
 						us(lat(r, "exit_to_freed", "p99")), us(nu - fr) };
 			row(o, 0, 8, cells);

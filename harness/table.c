@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* table.c - number or text: the alignment of a report table's column */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include "table.h"
 
@@ -9,14 +10,21 @@
 
 enum ew_cell_kind ew_cell_kind(const char *s)
 {
-	const char *p = s, *tail;
+	const char *p = s, *tail, *br = s ? strstr(s, "<br>") : NULL;
 	int digits = 0;
 
 	if (!s)
 		return EW_CELL_EMPTY;
+	/* a cell of several lines ("1,234<br>+0.5 %") is what its first line is */
+	if (br) {
+		char first[64];
+
+		snprintf(first, sizeof(first), "%.*s", (int)(br - s), s);
+		return (size_t)(br - s) < sizeof(first) ? ew_cell_kind(first) : EW_CELL_TEXT;
+	}
 	while (*p == ' ' || *p == '*')
 		p++;
-	if (!*p || !strcmp(p, "-") || !strncmp(p, "- ", 2) || !strcmp(p, "n/a"))
+	if (!*p || !strcmp(p, "-") || !strncmp(p, "- ", 2) || !strcmp(p, "n/a") || !strcmp(p, "absent"))
 		return EW_CELL_EMPTY;
 	if (*p == '-' || *p == '+' || *p == '~' || *p == '<' || *p == '>')
 		p++;

@@ -1,8 +1,8 @@
 #!/bin/bash
 # scripts/ab-section.sh DIR ROUNDS REPS SECONDS TSC_KHZ - called by scripts/ab.sh:
 # turns DIR/compare-{ew,bench}.tsv (exitwatch compare --tsv, base = OLD,
-# patched = NEW), DIR/budgets.md and the per-boot JSON under DIR/data/ into
-# DIR/section.md and the plots DIR/ab_ratios.{svg,png}, DIR/ab_boots.{svg,png}.
+# patched = NEW) and the per-boot JSON under DIR/data/ into
+# DIR/section.json and the plots DIR/ab_ratios.{svg,png}, DIR/ab_boots.{svg,png}.
 set -euo pipefail
 W=$1
 ROUNDS=$2
@@ -10,6 +10,8 @@ REPS=$3
 SECS=$4
 TSC_KHZ=$5
 ALPHA=0.05
+# the report's one plot style (terminals, fonts, sizes): harness/plot-style.gp
+STYLE=$(cd "$(dirname "$0")/.." && pwd)/harness/plot-style.gp
 
 first_json() { ls "$W/data/$1/ew/"*.json | head -1; }
 jget() { jq -r "$2" "$1"; }
@@ -66,63 +68,34 @@ awk -F'\t' -v OFS='\t' -v reps="$REPS" '
 		return k % 2 ? c[(k + 1) / 2] : (c[k / 2] + c[k / 2 + 1]) / 2
 	}' "$W/compare-ew.tsv" "$W/compare-bench.tsv" "$W/ab-keys.tsv" >"$W/ab-rows.tsv"
 
-fmt() { awk -v x="$1" 'BEGIN { if (x >= 1000) printf "%.0f", x; else if (x >= 10) printf "%.1f", x; else printf "%.2f", x }'; }
-
-{
-	echo "## Patch efficiency: the series against Debian's 6.1 (make ab)"
-	echo
-	echo "Made by \`make ab\` (scripts/ab.sh) on $(date -u '+%F %H:%M UTC'), in $((SECS / 60)) min: $ROUNDS boots of each"
-	echo "kernel under QEMU TCG (2 vCPUs), in the order base, patched, base, patched, ... so that"
-	echo "drift of the host's load falls on both alike; each boot measured $REPS repetitions of every cell,"
-	echo "of the floor and of each micro-benchmark, so each kernel has $((ROUNDS * REPS)) repetitions per figure."
-	echo "base: \`$kbase\`; patched: \`$kpatched\` ($(paste -sd';' "$W/kernels.txt" | sed 's/;/; /g'))."
-	echo "Tracer (BPF) in the base guest: $tracer_base; in the patched guest: $tracer_patched."
-	echo "Guest clock: the TSC at the host's rate (\`tsc_early_khz=$TSC_KHZ tsc=reliable\`: without it these"
-	echo "tinyconfig guests fall back to the 4 ms jiffies clock)."
-	echo
-	echo "**TCG timings are fit for A/B ratios, not absolute latencies**: QEMU emulates the CPU, so"
-	echo "every figure below is many times the host's; two kernels run under the same emulator,"
-	echo "interleaved, can be compared by their ratio. Figures are medians over the repetitions;"
-	echo "patched/base is the ratio of the medians (for a rate, above 1 is better; for a time, below 1);"
-	echo "p is the two-sided Mann-Whitney U p-value of \`exitwatch compare\` on the repetitions"
-	echo "(exact distribution); **bold**: p < $ALPHA. The last column counts the rounds (a base boot and the"
-	echo "patched boot after it) whose patched median is above the base median: a difference that the"
-	echo "kernels make shows in most rounds, one that a burst of host load makes shows in one or two."
-	echo "With $(wc -l <"$W/ab-rows.tsv") quantities, about $(awk -v n="$(wc -l <"$W/ab-rows.tsv")" -v a=$ALPHA 'BEGIN { printf "%.0f", n * a }') of them would show p < $ALPHA by chance alone."
-	echo
-	echo "| quantity | unit | base 6.1 | patched 6.1 | patched/base | p | rounds patched > base |"
-	echo "|---|---|---|---|---|---|---|"
-	while IFS=$'\t' read -r key label scale unit b pt ratio p v no nn rounds; do
-		r=$(awk -v r="$ratio" 'BEGIN { if (r == "-") print "-"; else printf "%.3f", r }')
-		if awk -v p="$p" -v a=$ALPHA 'BEGIN { exit !(p != "-" && p + 0 < a) }'; then
-			r="**$r**"
-		fi
-		few=""
-		[ "$v" = too-few ] && few=" (n=$no/$nn: too few)"
-		echo "| $label | $unit | $(fmt "$b") | $(fmt "$pt") | $r | $p$few | $rounds |"
-	done <"$W/ab-rows.tsv"
-	echo
-	one=$(grep -hE '^  (only|measured only) in' "$W/compare-ew.txt" "$W/compare-bench.txt" || true)
-	if [ -n "$one" ]; then
-		echo "Measured on one kernel only (OLD = base, NEW = patched):"
-		echo
-		echo "$one" | sed 's/^  /- /; s/OLD/base/; s/NEW/patched/'
-		echo
-	fi
-	"$(dirname "$0")/spread-line.sh" "$W"
-	echo
-	echo "Sizes, from the two guest kernels' BTF and ELF (\`scripts/budgets.sh\`):"
-	echo
-	cat "$W/budgets.md"
-	echo
-	echo "![patched/base ratios](ab_ratios.png)"
-	echo
-	echo "![per-boot repetitions](ab_boots.png)"
-	echo
-	echo "Every comparison (all metrics, spread, verdicts): \`compare-ew.txt\`, \`compare-bench.txt\`"
-	echo "beside this file; the per-boot JSON is in \`data/\`. Again: \`make ab\`, or"
-	echo "\`build/exitwatch compare results/ab/data/base/ew results/ab/data/patched/ew\`."
-} >"$W/section.md"
+# DIR/section.json (schema exitwatch-ab/1, harness/SCHEMA.md): the run,
+# every quantity with its verdict (significant: p < ALPHA), what was
+# measured on one kernel only and the spread of the two methods;
+# exitwatch report formats it
+one=$(grep -hE '^  (only|measured only) in' "$W/compare-ew.txt" "$W/compare-bench.txt" || true)
+jq -R -s --arg date "$(date -u +%FT%TZ)" --argjson seconds "$SECS" --argjson rounds "$ROUNDS" \
+	--argjson reps "$REPS" --argjson tsc_khz "$TSC_KHZ" --argjson alpha "$ALPHA" \
+	--arg kbase "$kbase" --arg kpatched "$kpatched" --arg tbase "$tracer_base" --arg tpatched "$tracer_patched" \
+	--rawfile kernels "$W/kernels.txt" --arg one "$one" \
+	--argjson chance "$(awk -v n="$(wc -l <"$W/ab-rows.tsv")" -v a=$ALPHA 'BEGIN { printf "%.0f", n * a }')" \
+	--argjson spread "$("$(dirname "$0")/spread-line.sh" "$W")" '
+	def lines: split("\n") | map(select(length > 0));
+	def num: if . == "-" or . == "" then null else tonumber end;
+	(lines | map(split("\t") | {
+		label: .[1], unit: .[3], base: (.[4] | num), patched: (.[5] | num), ratio: (.[6] | num),
+		p: .[7], significant: (.[7] != "-" and (.[7] | tonumber) < $alpha),
+		too_few: (.[8] == "too-few"), n_base: (.[9] | tonumber), n_patched: (.[10] | tonumber),
+		rounds_up: (.[11] | split("/")[0] | tonumber), rounds: (.[11] | split("/")[1] | tonumber) })) as $rows
+	| { schema: "exitwatch-ab/1", date: $date, seconds: $seconds, rounds: $rounds, reps: $reps,
+	    tsc_khz: $tsc_khz, alpha: $alpha, kernel_base: $kbase, kernel_patched: $kpatched,
+	    kernels_built: ($kernels | lines), tracer_base: $tbase, tracer_patched: $tpatched,
+	    expected_by_chance: $chance,
+	    rows: $rows,
+	    one_kernel_only: ($one | lines | map(sub("^  "; "") | sub("OLD"; "base") | sub("NEW"; "patched"))),
+	    spread: $spread,
+	    plots: { ratios: "ab_ratios.png", boots: "ab_boots.png" } }' "$W/ab-rows.tsv" >"$W/section.json" ||
+	die "cannot write $W/section.json"
+rm -f "$W/section.md"
 
 # ---- plots ----
 # 1. ratios, one bar per quantity, significant ones filled
@@ -133,14 +106,9 @@ height=$((160 + 26 * nrows))
 xr=$(awk -F'\t' '$2 != "-" && $2 > 0 { if (!lo || $2 < lo) lo = $2; if ($2 > hi) hi = $2 }
 	END { lo = lo / 2.3; hi = hi * 2.3; if (lo > 0.5) lo = 0.5; if (hi < 2) hi = 2; printf "%g:%g", lo, hi }' "$W/ab_ratios.dat")
 for term in svg png; do
-	if [ $term = svg ]; then
-		t="set terminal svg size 1100,$height dynamic noenhanced font 'Helvetica,12' background '#ffffff'"
-	else
-		t="set terminal pngcairo size 1100,$height noenhanced font 'Helvetica,11' background '#ffffff'"
-	fi
 	gnuplot <<EOF
-$t
-set output '$W/ab_ratios.$term'
+load '$STYLE'
+eval $term('$W/ab_ratios', 1100, $height)
 set datafile separator '\t'
 set title "patched / base 6.1, medians of $((ROUNDS * REPS)) repetitions each (QEMU TCG, interleaved boots)"
 set xlabel "patched / base (log scale; a time below 1 or a rate above 1 is better)"
@@ -180,14 +148,9 @@ for key in "${sel[@]}"; do
 done
 nplots=${#titles[@]}
 for term in svg png; do
-	if [ $term = svg ]; then
-		t="set terminal svg size 1100,$((260 * nplots + 60)) dynamic noenhanced font 'Helvetica,12' background '#ffffff'"
-	else
-		t="set terminal pngcairo size 1100,$((260 * nplots + 60)) noenhanced font 'Helvetica,11' background '#ffffff'"
-	fi
 	{
-		echo "$t"
-		echo "set output '$W/ab_boots.$term'"
+		echo "load '$STYLE'"
+		echo "eval $term('$W/ab_boots', 1100, $((260 * nplots + 60)))"
 		echo "set datafile separator '\t'"
 		echo "set multiplot layout $nplots,1 title 'every repetition in boot order (odd boots base, even boots patched), / base median'"
 		echo "set xrange [0.5:$((2 * ROUNDS)) + 0.8]"
@@ -206,4 +169,4 @@ for term in svg png; do
 		echo "unset multiplot"
 	} | gnuplot
 done
-echo "ab-section: wrote $W/section.md, ab_ratios.{svg,png}, ab_boots.{svg,png}"
+echo "ab-section: wrote $W/section.json, ab_ratios.{svg,png}, ab_boots.{svg,png}"

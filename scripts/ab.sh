@@ -8,7 +8,7 @@
 # `exitwatch run --reps AB_REPS` matrix and the Google Benchmark
 # micro-benchmarks with AB_REPS repetitions.  The repetitions of all boots of
 # a kernel are pooled and `exitwatch compare` judges patched against base
-# (Mann-Whitney U).  Writes results/ab/: section.md (the report's "patch
+# (Mann-Whitney U).  Writes results/ab/: section.json (the report's "patch
 # efficiency" section), the compare tables, plots (SVG, PNG) and the per-boot
 # raw JSON (results/ab/data/).  AB_UPDATE_BASELINES=1 also copies the raw
 # JSON to results/baselines/guest-6.1-{base,patched}/.
@@ -114,7 +114,8 @@ for f in ew bench; do
 	[ $rc -le 1 ] || { cat "$W/compare-$f.txt"; die "exitwatch compare failed on the $f results"; }
 done
 ./scripts/budgets.sh >"$W/budgets.log" 2>&1 || log "budgets.sh: $(tail -1 "$W/budgets.log")"
-cp "$B/budgets.md" "$W/budgets.md"
+# the report draws the budgets table from its JSON, after this section
+cp "$B/budgets.json" "$W/budgets.json"
 
 # ---- 4. the section and the plots ----
 for k in "${KERNELS[@]}"; do
@@ -124,7 +125,7 @@ done >"$W/kernels.txt"
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-cp "$W/section.md" "$W"/*.svg "$W"/*.png "$W"/compare-*.txt "$W"/compare-*.tsv "$W/budgets.md" "$OUT/"
+cp "$W/section.json" "$W"/*.svg "$W"/*.png "$W"/compare-*.txt "$W"/compare-*.tsv "$W/budgets.json" "$OUT/"
 cp -r "$W/data" "$OUT/data"
 if [ "${AB_UPDATE_BASELINES:-0}" = 1 ]; then
 	for k in "${KERNELS[@]}"; do
@@ -133,4 +134,4 @@ if [ "${AB_UPDATE_BASELINES:-0}" = 1 ]; then
 	done
 	log "baselines updated: results/baselines/guest-6.1-{base,patched}/"
 fi
-log "wrote $OUT/section.md ($(($(date +%s) - t_start)) s)"
+log "wrote $OUT/section.json ($(($(date +%s) - t_start)) s)"

@@ -15,7 +15,7 @@
 #   the exit record that a pidfd_open() allocates on the patched kernel.
 # - struct pid references before and after 100,000 PIDFD_SELF_* calls, from
 #   tests/f6_pidfd_self.c in the patched guest.
-# Writes build/budgets.md; exit 1 on a broken budget or a missing measurement,
+# Writes build/budgets.json; exit 1 on a broken budget or a missing measurement,
 # 2 without both kernels' vmlinux.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -50,23 +50,31 @@ field() { # "line" key
 }
 calc() { awk "BEGIN { $1 }"; }
 
+# one row of the table: quantity base patched change rule verdict note, where
+# verdict is met, broken (each sets the exit status), none (no budget),
+# not_measured or no_btf, and note says more about the verdict
 bad=0
+emit() {
+	case $6 in broken | not_measured | no_btf) bad=1 ;; esac
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@"
+}
+judge() { # condition -> met|broken
+	if calc "exit !($1)"; then echo met; else echo broken; fi
+}
+
 {
-	echo "| quantity | base 6.1 | patched 6.1 | change | budget |"
-	echo "|---|---|---|---|---|"
 	for s in pid signal_struct; do
 		a=$(struct_size "$B/base/vmlinux" $s)
 		b=$(struct_size "$B/patched/vmlinux" $s)
 		if [ -z "$a" ] || [ -z "$b" ]; then
-			echo "| sizeof(struct $s) | ${a:-?} | ${b:-?} | | no BTF |"
-			bad=1
+			emit "sizeof(struct $s)" "${a:-?}" "${b:-?}" "" "" no_btf ""
 			continue
 		fi
-		budget="-"
 		if [ $s = pid ]; then
-			if [ $((b - a)) -le 0 ]; then budget="+0: met"; else budget="+0: **BROKEN**"; bad=1; fi
+			emit "sizeof(struct $s) (BTF)" "$a" "$b" "$((b - a)) bytes" "+0" "$(judge "$b - $a <= 0")" ""
+		else
+			emit "sizeof(struct $s) (BTF)" "$a" "$b" "$((b - a)) bytes" "" none ""
 		fi
-		echo "| sizeof(struct $s) (BTF) | $a | $b | $((b - a)) bytes | $budget |"
 	done
 	# pid slab slots per pid-namespace level (SPEC F5: no growth at 0-3)
 	for lvl in 0 1 2 3; do
@@ -74,23 +82,24 @@ bad=0
 		oa=$(field "$sa" object_size) ob=$(field "$sb" object_size)
 		za=$(field "$sa" slab_size) zb=$(field "$sb" slab_size)
 		if [ -z "$za" ] || [ -z "$zb" ]; then
-			echo "| pid slab slot, pid-namespace level $lvl | ${za:-not measured} | ${zb:-not measured} | | **not measured**: run make vm-test for both kernels |"
-			bad=1
+			emit "pid slab slot, pid-namespace level $lvl" "${za:-not measured}" "${zb:-not measured}" "" "" \
+				not_measured "run make vm-test for both kernels"
 			continue
 		fi
-		if [ "$zb" -le "$za" ]; then budget="+0: met"; else budget="+0: **BROKEN**"; bad=1; fi
-		echo "| pid slab slot (object) bytes, pid-namespace level $lvl ($(field "$sb" cache)) | $za ($oa) | $zb ($ob) | $((zb - za)) ($((ob - oa))) | $budget |"
+		emit "pid slab slot (object) bytes, pid-namespace level $lvl ($(field "$sb" cache))" "$za ($oa)" "$zb ($ob)" \
+			"$((zb - za)) ($((ob - oa)))" "+0" "$(judge "$zb <= $za")" ""
 	done
 
 	a=$(text_size "$B/base/vmlinux")
 	b=$(text_size "$B/patched/vmlinux")
-	echo "| vmlinux .text and rodata (size(1) text) | $a | $b | $((b - a)) bytes ($(awk -v a="$a" -v b="$b" 'BEGIN { printf "%+.3f%%", (b - a) * 100 / a }')) | - |"
+	emit "vmlinux .text and rodata (size(1) text)" "$a" "$b" \
+		"$((b - a)) bytes ($(calc "printf \"%+.3f%%\", ($b - $a) * 100 / $a"))" "" none ""
 
 	lb=$(storm_line base)
 	lp=$(storm_line patched)
 	if [ -z "$lb" ] || [ -z "$lp" ]; then
-		echo "| fork storm slab allocations | ${lb:+measured}${lb:-no slab-storm line} | ${lp:+measured}${lp:-no slab-storm line} | | **not measured**: run make vm-test for both kernels |"
-		bad=1
+		emit "fork storm slab allocations" "${lb:+measured}${lb:-no slab-storm line}" \
+			"${lp:+measured}${lp:-no slab-storm line}" "" "" not_measured "run make vm-test for both kernels"
 	else
 		# per process: (a) without pidfds, (b) with one pidfd_open per
 		# child, the <= 16-byte kmallocs apart, and the run's noise
@@ -108,31 +117,19 @@ bad=0
 			declare "small_$k=$(calc "printf \"%.4f\", $bs / $bp - $as / $ap")"
 			declare "noise_$k=$(calc "d = ($ev - $od) / $hp; printf \"%.4f\", d < 0 ? -d : d")"
 		done
-		d=$(calc "printf \"%+.4f\", $a_patched - $a_base")
-		if calc "exit !($a_patched <= $a_base + $SLAB_TOLERANCE)"; then
-			budget="<= base + $SLAB_TOLERANCE: met"
-		else
-			budget="<= base + $SLAB_TOLERANCE: **BROKEN**"
-			bad=1
-		fi
-		echo "| fork+exit+reap, no pidfd (a): slab allocations per process ($procs_base / $procs_patched processes) | $a_base | $a_patched | $d | $budget |"
-		echo "| one pidfd_open() per child (b) - (a), per process | $ba_base | $ba_patched | $(calc "printf \"%+.4f\", $ba_patched - $ba_base") | - |"
+		emit "fork+exit+reap, no pidfd (a): slab allocations per process ($procs_base / $procs_patched processes)" \
+			"$a_base" "$a_patched" "$(calc "printf \"%+.4f\", $a_patched - $a_base")" \
+			"<= base + $SLAB_TOLERANCE" "$(judge "$a_patched <= $a_base + $SLAB_TOLERANCE")" ""
+		emit "one pidfd_open() per child (b) - (a), per process" "$ba_base" "$ba_patched" \
+			"$(calc "printf \"%+.4f\", $ba_patched - $ba_base")" "" none ""
 		# the exit record is a 16-byte kzalloc: seen in (b) on patched only
 		ds=$(calc "printf \"%+.4f\", $small_patched - $small_base")
-		if calc "exit !($ds >= 0.99)"; then
-			budget=">= +0.99: met (the counter sees the exit record)"
-		else
-			budget=">= +0.99: **BROKEN** (the counter does not see the exit record)"
-			bad=1
-		fi
-		echo "| (b) - (a), kmallocs of <= 16 bytes, per process | $small_base | $small_patched | $ds | $budget |"
-		if calc "exit !($noise_base < $SLAB_TOLERANCE && $noise_patched < $SLAB_TOLERANCE)"; then
-			budget="< $SLAB_TOLERANCE: met (the budget above can be judged)"
-		else
-			budget="< $SLAB_TOLERANCE: **BROKEN** (inconclusive: too noisy to judge the budget)"
-			bad=1
-		fi
-		echo "| noise: even vs odd chunks of (a), per process | $noise_base | $noise_patched | | $budget |"
+		v=$(judge "$ds >= 0.99")
+		emit "(b) - (a), kmallocs of <= 16 bytes, per process" "$small_base" "$small_patched" "$ds" ">= +0.99" "$v" \
+			"$([ "$v" = met ] && echo "the counter sees the exit record" || echo "the counter does not see the exit record")"
+		v=$(judge "$noise_base < $SLAB_TOLERANCE && $noise_patched < $SLAB_TOLERANCE")
+		emit "noise: even vs odd chunks of (a), per process" "$noise_base" "$noise_patched" "" "< $SLAB_TOLERANCE" "$v" \
+			"$([ "$v" = met ] && echo "the budget above can be judged" || echo "inconclusive: too noisy to judge the budget")"
 	fi
 
 	# no struct pid reference leak after 100,000 PIDFD_SELF_* calls (F6,
@@ -140,19 +137,23 @@ bad=0
 	lr=$(sed -n 's/^# \([0-9]*\) calls: struct pid refs \([0-9-]*\) -> \([0-9-]*\), task_struct refs \([0-9-]*\) -> \([0-9-]*\)$/\1 \2 \3 \4 \5/p' \
 		"$B/patched/vm/out/f6_pidfd_self.tap" 2>/dev/null | head -1)
 	if [ -z "$lr" ]; then
-		echo "| struct pid references after PIDFD_SELF_* calls | - | no measurement | | **not measured** |"
-		bad=1
+		emit "struct pid references after PIDFD_SELF_* calls" "-" "no measurement" "" "" not_measured ""
 	else
 		set -- $lr
-		if [ $(($3 - $2)) -lt $(($1 / 100)) ] && [ $(($5 - $4)) -lt $(($1 / 100)) ]; then
-			budget="< +$(($1 / 100)) (1 per 100 calls): met"
-		else
-			budget="< +$(($1 / 100)) (1 per 100 calls): **BROKEN**"
-			bad=1
-		fi
-		echo "| struct pid (task_struct) references of the caller, before -> after $1 PIDFD_SELF_* calls | no PIDFD_SELF | $2 -> $3 ($4 -> $5) | $(($3 - $2)) ($(($5 - $4))) | $budget |"
+		emit "struct pid (task_struct) references of the caller, before -> after $1 PIDFD_SELF_* calls" \
+			"no PIDFD_SELF" "$2 -> $3 ($4 -> $5)" "$(($3 - $2)) ($(($5 - $4)))" "< +$(($1 / 100)) (1 per 100 calls)" \
+			"$(judge "$3 - $2 < int($1 / 100) && $5 - $4 < int($1 / 100)")" ""
 	fi
-} >"$B/budgets.md"
-echo "Budgets (build/budgets.md; slab counts from the guests' f5_bpf_no_alloc, tolerance $SLAB_TOLERANCE allocations per process):"
-cat "$B/budgets.md"
+} >"$B/budgets.tsv"
+
+# build/budgets.json (schema exitwatch-budgets/1, harness/SCHEMA.md): the
+# report's budgets table is drawn from it by exitwatch report
+jq -R -s --arg date "$(date -u +%FT%TZ)" --argjson ok $((!bad)) --argjson tol "$SLAB_TOLERANCE" '
+	{ schema: "exitwatch-budgets/1", date: $date, ok: ($ok == 1), slab_tolerance: $tol,
+	  rows: (split("\n") | map(select(length > 0) | split("\t")
+		| { quantity: .[0], base: .[1], patched: .[2], change: .[3], rule: .[4], verdict: .[5], note: .[6] })) }' \
+	"$B/budgets.tsv" >"$B/budgets.json" || die "cannot write $B/budgets.json"
+rm -f "$B/budgets.md"
+echo "Budgets (build/budgets.json; slab counts from the guests' f5_bpf_no_alloc, tolerance $SLAB_TOLERANCE allocations per process):"
+cut -f1-3,6 "$B/budgets.tsv" | column -t -s "$(printf '\t')"
 exit $bad

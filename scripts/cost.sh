@@ -5,7 +5,7 @@
 #   scripts/cost.sh [KERNEL...]      run the cost suite in each kernel's guest,
 #                                    twice (two boots), and write
 #                                    build/cost/<KERNEL>.json and
-#                                    results/cost/section.md (table + plot).
+#                                    results/cost/section.json (the report's table) + plot.
 #                                    KERNEL: base, patched, or a series state
 #                                    01..NN (the tree after patch NN, built by
 #                                    make check-series); default: base, every
@@ -22,7 +22,7 @@
 #                                    must flag exactly the operations with an
 #                                    exit, each by the injected amount +- 10 %
 #                                    (default: patched)
-#   scripts/cost.sh --section        only redraw results/cost/section.md from
+#   scripts/cost.sh --section        only redraw results/cost/section.json from
 #                                    build/cost/*.json
 #
 # The guest (see bench/cost_suite.c): QEMU TCG with -icount shift=0,sleep=off,
@@ -314,7 +314,7 @@ print_compare() { # TSV from compare
 		{ printf "    %-32s %12s %12s %9s %9s  %s\n", $1 ($2 == "exit" ? " (/exit)" : ""), $4, $5, $6, $7, $8 }'
 }
 
-# ---- results/cost/section.md ------------------------------------------------
+# ---- results/cost/section.json ----------------------------------------------
 section() {
 	local ks=() k
 	for k in "${kernels[@]}"; do [ -f "$OUT/$k.json" ] && ks+=("$k"); done
@@ -323,93 +323,26 @@ section() {
 	local files=()
 	for k in "${ks[@]}"; do files+=("$OUT/$k.json"); done
 	jq -s '.' "${files[@]}" >"$RES/cost.json"
-	{
-		echo "## Exact cost: guest instructions per operation"
-		echo
-		echo "Made by \`make cost\` (\`scripts/cost.sh ${ks[*]}\`) on $(date -u +%Y-%m-%d), host load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
-		echo "Each figure is the median over $COST_REPS repetitions ($COST_BURST_REPS for the bursts, per exit) of"
-		echo "guest CLOCK_MONOTONIC in a QEMU TCG guest with \`-icount shift=0,sleep=off\`, where 1 ns is one guest"
-		echo "instruction (user and kernel; \`calibrate_200000_insns\`, 100,000 x dec/jnz, checks it in every run). Each"
-		echo "kernel booted twice; the largest difference between its two boots is in the last row (target <= $COST_DET_TARGET %)."
-		echo "Cells: instructions, then the change against the column to the left. Instructions, not cycles: caches,"
-		echo "TLBs and lock contention are not in these figures (the wall-clock A/B, \`make ab\`, is for those)."
-		echo "Which figure to trust for what: these repeat to the instruction between boots, whatever the host runs,"
-		echo "so a difference between kernels comes from the kernels (their code, or where their data lands), not from"
-		echo "noise; the wall-clock A/B's run-to-run spread"
-		echo "(\`results/ab/section.md\`) is tens of percent on this machine, so it only shows large effects, but it"
-		echo "is the one that sees cache, contention and latency effects."
-		echo
-		jq -r -s '
-			def fmt: tostring | [scan("\\d")] | reverse | [range(0; length) as $i | .[$i] + (if $i > 0 and $i % 3 == 0 then "," else "" end)] | reverse | join("")
-				| gsub("^,"; "");
-			def fmtn: if . < 0 then "-" + (-. | fmt) else "+" + fmt end;
-			def p2: . as $x | ($x * 100 | round) as $r | ($r | fabs) as $a
-				| (if $x < 0 then "-" else "+" end) + (($a / 100 | floor | tostring) + "."
-				+ ($a % 100 | tostring | if length < 2 then "0" + . else . end));
-			. as $runs
-			| ($runs | map(.label)) as $labels
-			| "| operation | " + ($labels | join(" | ")) + " |",
-			  "|---|" + ($labels | map("---:") | join("|")) + "|",
-			  (($runs[0].operations | map(.name))[] as $op
-			  | [range(0; $runs | length) as $i
-			     | ($runs[$i].operations[] | select(.name == $op)) as $c
-			     | (if $i > 0 then ($runs[$i - 1].operations[] | select(.name == $op)) else null end) as $p
-			     | if ($c.present | not) then "absent"
-			       elif $p == null then ($c.median | fmt)
-			       elif ($p.present | not) then ($c.median | fmt) + "<br>new"
-			       elif $c.median == $p.median then ($c.median | fmt) + "<br>="
-			       else ($c.median | fmt) + "<br>" + (($c.median - $p.median) / $p.median * 100 | p2) + " % (" + (($c.median - $p.median) | fmtn) + ")"
-			       end] as $cells
-			  | "| `" + $op + "`" + (if ($runs[0].operations[] | select(.name == $op) | .per) == "exit" then " (per exit)" else "" end) + " | " + ($cells | join(" | ")) + " |"),
-			  "| boots differ by | " + ($runs | map(.determinism.max_boot_diff_pct * 10000 | round / 10000 | tostring + " %") | join(" | ")) + " |"
-		' "${files[@]}"
-		echo
-		echo "Columns:"
-		for k in "${ks[@]}"; do
-			case "$k" in
-			base) echo "- base: Debian's $(jq -r .key.linux "$OUT/base.json") with no patches" ;;
-			patched) echo "- patched: the whole series ($npatches patches)" ;;
-			*) echo "- $(label "$k"): after \`${patches[$((10#$k - 1))]}\`" ;;
-			esac
-		done
-		echo
-		echo "Operations: \`fork_exit_reap\` fork, \`_exit(0)\`, waitpid; \`clone3_kill_epoll_waitid_pidfd\` clone3(CLONE_PIDFD) of a"
-		echo "child that blocks, SIGKILL through the pidfd, the pidfd's epoll notice, waitid(P_PIDFD) (\`_all\`: waitid(P_ALL));"
-		echo "\`kill_to_epoll_notice\` the part from pidfd_send_signal to epoll_wait's return; \`stage_*\` the same cut at"
-		echo "\`sched_process_exit\` by a BPF program that stamps bpf_ktime_get_ns() there (same unit; attached for these"
-		echo "three only, its own ~550 instructions included), plus epoll notice to reaped (waitid(P_PIDFD)); \`pidfd_get_info_*\` one"
-		echo "PIDFD_GET_INFO ioctl (live: PID|CREDS; reaped: EXIT); \`pidfd_send_signal_*\` SIGUSR1 to itself through a pidfd,"
-		echo "PIDFD_SELF_THREAD, PIDFD_SELF_THREAD_GROUP, delivery included; \`thread_*\` pthread_create + exit + join (with a"
-		echo "PIDFD_THREAD pidfd polled for the exit); \`fork_exec_exit_reap\` fork + execve of a 1-page static program;"
-		echo "\`burst100_*\` 100 blocked children released at once, release to last reap, per exit;"
-		echo "\`clone3_autoreap_kill_epoll_info\` the clone3_kill_epoll_waitid_pidfd cycle for a CLONE_AUTOREAP child (F9):"
-		echo "no wait, the notice is the pidfd's EPOLLHUP at the autoreap, then PIDFD_GET_INFO(EXIT) for the status;"
-		echo "\`kill_to_autoreap_notice\` its pidfd_send_signal to epoll_wait part; \`*_late\` the zombie cycle and its kill -> notice"
-		echo "again, measured right before the autoreap ones: an operation's figure depends on where in the run it is measured"
-		echo "(the same in every kernel), so the autoreap figures are compared with these. Source: \`bench/cost_suite.c\`."
-		echo
-		# issue 15: does skipping the zombie make notification cheaper?
-		jq -r -s '
-			def op($r; $n): ($r.operations[] | select(.name == $n));
-			def pct($a; $b): (($a - $b) / $b * 10000 | round / 100 | tostring) + " %";
-			[.[] | select(op(.; "clone3_autoreap_kill_epoll_info").present)] | last
-			| if . == null then "Skipping the zombie (CLONE_AUTOREAP): no kernel above has the flag."
-			  else . as $r
-			  | "Skipping the zombie (CLONE_AUTOREAP), in `" + $r.label + "`: the whole cycle (create, kill, notice, status) is "
-			    + (op($r; "clone3_autoreap_kill_epoll_info").median | tostring) + " instructions against "
-			    + (op($r; "clone3_kill_epoll_waitid_pidfd_late").median | tostring) + " with a zombie reaped by waitid(P_PIDFD), measured beside it ("
-			    + pct(op($r; "clone3_autoreap_kill_epoll_info").median; op($r; "clone3_kill_epoll_waitid_pidfd_late").median)
-			    + "); kill -> notice is " + (op($r; "kill_to_autoreap_notice").median | tostring) + " against "
-			    + (op($r; "kill_to_epoll_notice_late").median | tostring) + " ("
-			    + pct(op($r; "kill_to_autoreap_notice").median; op($r; "kill_to_epoll_notice_late").median)
-			    + "): the autoreaped child is noticed at its release (EPOLLHUP), the other at its exit (EPOLLIN), before its reap."
-			  end' "${files[@]}"
-		echo
-		echo "![guest instructions per operation, change against base](cost.svg)"
-		echo
-		echo "Environment: $(jq -r '.key.qemu' "$OUT/${ks[0]}.json"); kernels built with $(jq -r '.key.gcc' "$OUT/${ks[0]}.json");"
-		echo "data: \`results/cost/cost.json\` (schema \`exitwatch-cost/1\`, harness/SCHEMA.md)."
-	} >"$RES/section.md"
+	# the report's section (schema exitwatch-cost-section/1, harness/SCHEMA.md):
+	# these runs, how they were made and what each column is; exitwatch
+	# report formats it
+	local p
+	for k in "${ks[@]}"; do
+		case "$k" in base | patched) p="" ;; *) p=${patches[$((10#$k - 1))]} ;; esac
+		printf '%s\t%s\n' "$k" "$p"
+	done | jq -R -s --slurpfile runs "$RES/cost.json" --arg command "scripts/cost.sh ${ks[*]}" \
+		--arg date "$(date -u +%Y-%m-%d)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+		--argjson reps "$COST_REPS" --argjson burst "$COST_BURST_REPS" --argjson target "$COST_DET_TARGET" '
+		$runs[0] as $r
+		| { schema: "exitwatch-cost-section/1", command: $command, date: $date, host_loadavg_end: $load,
+		    reps: $reps, burst_reps: $burst, determinism_target_pct: $target,
+		    columns: [split("\n")[] | select(length > 0) | split("\t") as $c
+			| ($r[] | select(.kernel == $c[0])) as $k
+			| { kernel: $c[0], label: $k.label, linux: $k.key.linux,
+			    patches_applied: $k.patches_applied, patch: $c[1] }],
+		    runs: [$r[] | .operations |= map(del(.samples))] }' >"$RES/section.json" ||
+		{ warn "cannot write $RES/section.json"; return 1; }
+	rm -f "$RES/section.md"
 	# the plot: change against base (or the first column), one line per operation
 	jq -r -s '
 		(.[0].operations | map(select(.name != "clock_gettime" and .name != "calibrate_200000_insns")) | map(.name)) as $ops
@@ -425,9 +358,8 @@ section() {
 		nops=$(head -1 "$RES/cost.dat" | wc -w)
 		for term in svg png; do
 			gnuplot <<-EOF 2>"$OUT/gnuplot.log" || warn "gnuplot failed ($OUT/gnuplot.log)"
-			set terminal $( [ $term = svg ] && echo "svg size 1000,560 dynamic font 'sans,11'" || echo "pngcairo size 1000,560 font 'sans,10'")
-			set output "$RES/cost.$term"
-			set termoption noenhanced
+			load "$TOP/harness/plot-style.gp"
+			eval $term("$RES/cost", 1000, 560)
 			set title "Guest instructions per operation: change against the first kernel that has it (%)"
 			set ylabel "% vs first column"
 			set key outside right top font ",9"
@@ -438,7 +370,7 @@ section() {
 			EOF
 		done
 	fi
-	log "wrote $RES/section.md, cost.json, cost.svg, cost.png (columns: ${ks[*]})"
+	log "wrote $RES/section.json, cost.json, cost.svg, cost.png (columns: ${ks[*]})"
 }
 
 # ---- main -----------------------------------------------------------------------

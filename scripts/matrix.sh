@@ -1,7 +1,7 @@
 #!/bin/bash
 # make matrix: the conformance matrix of SPEC section 1, from the KTAP
 # streams of the last runs (build/base/vm/out, build/patched/vm/out,
-# build/host/out).  Writes build/matrix.md and prints it.  Exit status 1
+# build/host/out).  Writes build/matrix.json and prints its cells.  Exit status 1
 # when a cell failed, or when a feature test passed on a kernel that the
 # SPEC says lacks the feature (a probe that cannot tell).
 set -uo pipefail
@@ -40,8 +40,9 @@ expect() { # row col -> pass|skip|-
 }
 
 bad=0
-cell() { # row col -> text; sets $verdict
-	local dir=${DIRS[$2]} files=() f pass=0 skip=0 fail=0 rc
+cell() { # row col -> sets $verdict (pass|skip|fail|none) and $npass $nfail $nskip
+	local dir=${DIRS[$2]} files=() f rc
+	npass=0 nskip=0 nfail=0
 	shopt -s nullglob
 	case $1 in
 	selftest) files=("$dir"/selftest_*.tap) ;;
@@ -53,60 +54,67 @@ cell() { # row col -> text; sets $verdict
 	shopt -u nullglob
 	if [ ${#files[@]} = 0 ]; then
 		verdict=none
-		echo "not run"
 		return
 	fi
 	for f in "${files[@]}"; do
-		pass=$((pass + $(grep -cE '^ok [0-9]+ ' "$f")))
-		skip=$((skip + $(grep -cE '^ok [0-9]+ .*# SKIP' "$f")))
-		fail=$((fail + $(grep -cE '^not ok [0-9]+ ' "$f")))
+		npass=$((npass + $(grep -cE '^ok [0-9]+ ' "$f")))
+		nskip=$((nskip + $(grep -cE '^ok [0-9]+ .*# SKIP' "$f")))
+		nfail=$((nfail + $(grep -cE '^not ok [0-9]+ ' "$f")))
 		rc=$(cat "${f%.tap}.rc" 2>/dev/null || echo 1)
-		case "$(basename "$f"):$rc" in *:0 | selftest_*:4) ;; *) fail=$((fail + 1)) ;; esac
+		case "$(basename "$f"):$rc" in *:0 | selftest_*:4) ;; *) nfail=$((nfail + 1)) ;; esac
 	done
-	pass=$((pass - skip))
-	if [ $fail -gt 0 ]; then
+	npass=$((npass - nskip))
+	if [ $nfail -gt 0 ]; then
 		verdict=fail
-		echo "**FAIL** ($pass pass, $fail fail, $skip skip)"
-	elif [ $pass -gt 0 ] && [ $skip = 0 ]; then
-		verdict=pass
-		echo "pass ($pass)"
-	elif [ $pass = 0 ]; then
+	elif [ $npass = 0 ]; then
 		verdict=skip
-		echo "skip ($skip)"
 	else
 		verdict=pass
-		echo "pass ($pass, $skip skip)"
 	fi
 }
 
+# every cell judged against SPEC here, once: ok, differs (from the target
+# matrix), passes_where_absent (a probe that cannot tell) or fail
 kver() { cat "${DIRS[$1]}/kernel.txt" 2>/dev/null || echo "?"; }
-{
-	echo "| feature | base 6.1 guest ($(kver base)) | patched 6.1 guest ($(kver patched)) | this machine ($(kver host)) |"
-	echo "|---|---|---|---|"
-	for r in "${ROWS[@]}"; do
-		line="| ${TITLE[$r]} |"
-		for c in "${COLS[@]}"; do
-			txt=$(cell "$r" "$c")
-			cell "$r" "$c" >/dev/null
-			want=$(expect "$r" "$c")
-			note=""
-			if [ "$verdict" = fail ]; then
-				bad=1
-			elif [ "$want" = skip ] && [ "$verdict" = pass ]; then
-				note=" **(spec: skip; passes where the feature is absent)**"
-				bad=1
-			elif [ "$want" != - ] && [ "$verdict" != "$want" ]; then
-				note=" (spec: $want)"
-			fi
-			line="$line $txt$note |"
-		done
-		echo "$line"
+declare -A CTITLE=([base]="base 6.1 guest" [patched]="patched 6.1 guest" [host]="this machine")
+for r in "${ROWS[@]}"; do
+	for c in "${COLS[@]}"; do
+		cell "$r" "$c"
+		want=$(expect "$r" "$c")
+		if [ "$verdict" = fail ]; then
+			judgement=fail
+			bad=1
+		elif [ "$want" = skip ] && [ "$verdict" = pass ]; then
+			judgement=passes_where_absent
+			bad=1
+		elif [ "$want" != - ] && [ "$verdict" != "$want" ]; then
+			judgement=differs
+		else
+			judgement=ok
+		fi
+		printf '%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n' "$r" "${TITLE[$r]//\\|/|}" "$c" "$verdict" \
+			"$npass" "$nfail" "$nskip" "$want" "$judgement"
 	done
-	echo
-	echo "Cells count KTAP results: pass = ran and passed, skip = the kernel lacks the feature (reason in the .tap), not run = no output."
-	echo "(spec: X) marks a cell that differs from SPEC section 1's target matrix."
-} >"$B/matrix.md"
+done >"$B/matrix.tsv"
+
+# build/matrix.json (schema exitwatch-matrix/1, harness/SCHEMA.md): the
+# report's conformance matrix section is drawn from it by exitwatch report
+for c in "${COLS[@]}"; do
+	printf '%s\t%s\t%s\n' "$c" "${CTITLE[$c]}" "$(kver "$c")"
+done | jq -R -s --rawfile cells "$B/matrix.tsv" --arg date "$(date -u +%FT%TZ)" --argjson ok $((!bad)) '
+	def tsv: split("\n") | map(select(length > 0) | split("\t"));
+	{ schema: "exitwatch-matrix/1", date: $date, ok: ($ok == 1),
+	  columns: (tsv | map({ name: .[0], title: .[1], kernel: .[2] })),
+	  rows: (($cells | tsv) as $t
+		| [$t | map(.[0]) | reduce .[] as $x ([]; if any(.[]; . == $x) then . else . + [$x] end)
+		   | .[] as $id | ($t | map(select(.[0] == $id))) as $cs
+		   | { id: $id, title: $cs[0][1],
+		       cells: [$cs[] | { column: .[2], verdict: .[3], pass: (.[4] | tonumber),
+					 fail: (.[5] | tonumber), skip: (.[6] | tonumber),
+					 spec: .[7], judgement: .[8] }] }]) }' >"$B/matrix.json" ||
+	die "cannot write $B/matrix.json"
+rm -f "$B/matrix.md"
 echo
-echo "Conformance matrix (build/matrix.md):"
-cat "$B/matrix.md"
+echo "Conformance matrix (build/matrix.json; the report draws it): row column verdict pass fail skip spec judgement"
+cut -f1,3- "$B/matrix.tsv" | column -t
 exit $bad

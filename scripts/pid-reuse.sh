@@ -53,9 +53,12 @@ cp "$tap" "$R/pid_reuse.tap"
 		awk '{ printf "%s %s %s %s %s %.2f %.2f %.2f\n", $1, $2, $3, $4, $5, 100 * $3 / $2, 100 * $4 / $2, 100 * $5 / $2 }'
 } >"$R/pid_reuse.dat"
 [ "$(grep -vc '^#' "$R/pid_reuse.dat")" -gt 0 ] || die "no pid-reuse lines in $tap"
+# the report's one plot style, beside the script so that it redraws there
+cp "$TOP/harness/plot-style.gp" "$R/"
 cat >"$R/pid_reuse.gp" <<EOF
 # gnuplot: results/reliability/pid_reuse.dat (scripts/pid-reuse.sh)
-set termoption noenhanced
+load "plot-style.gp"
+eval svg("pid_reuse", 900, 520)
 set grid
 set key top left box opaque
 set logscale x
@@ -67,10 +70,11 @@ set title "Pid reuse, $KERNEL guest $kver: pid_max 600, ~60 short-lived fillers 
 plot "pid_reuse.dat" using 1:6 with linespoints lw 4 pt 7 ps 1.6 title "proc-poll: /proc/<pid> exists", \\
      "pid_reuse.dat" using 1:7 with linespoints lw 2 pt 5 ps 1.0 dt 2 title "kill0-poll: kill(pid, 0) == 0 (the same answers)", \\
      "pid_reuse.dat" using 1:8 with linespoints lw 3 pt 9 ps 1.2 title "pidfd: no POLLIN on the pidfd"
+eval png("pid_reuse", 900, 520)
+replot
+set output
 EOF
-(cd "$R" && gnuplot -e 'set terminal svg size 900,520 font "sans,13" background "white"; set output "pid_reuse.svg"' pid_reuse.gp &&
-	gnuplot -e 'set terminal pngcairo size 1000,600 font "sans,13"; set output "pid_reuse.png"' pid_reuse.gp) ||
-	die "gnuplot failed"
+(cd "$R" && gnuplot pid_reuse.gp) || die "gnuplot failed"
 
 # 2. the harness's reuse scenario, as a table
 rm -f "$R"/pid_reuse_[0-9]*.json "$R/pid_reuse_bars.dat"

@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential gcc g++ make clang llvm libbpf-dev bpftool libelf-dev
 zlib1g-dev libbenchmark-dev liburing-dev gnuplot-nox qemu-system-x86
 busybox-static linux-source-6.1 flex bison bc cpio dwarves ccache xz-utils
-perl rsync libssl-dev jq kmod"
+perl rsync libssl-dev jq kmod libcmark-gfm-dev libcmark-gfm-extensions-dev"
 
 if [ ! -r /etc/debian_version ] || ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "setup: this project installs its tools with Debian's apt-get;" >&2
