@@ -150,7 +150,6 @@ static void surround(struct cellrun *cr, struct surroundings *s, int shm_fd)
 		for (s->nload = 0; s->nload < ncpu && s->nload < 8; s->nload++)
 			s->load[s->nload] = spawn_plain(1);
 	if (cr->tracer) {
-		ew_tracer_reset_hists(cr->tracer);
 		ew_tracer_clear_watchers(cr->tracer);
 		s->drops0 = ew_tracer_counter(cr->tracer, EW_C_RB_DROPS);
 		s->full0 = ew_tracer_counter(cr->tracer, EW_C_MAP_FULL);
@@ -227,9 +226,6 @@ static void cell_counters(struct cellrun *cr, const struct surroundings *s)
 		return;
 	c->rb_drops = ew_tracer_counter(cr->tracer, EW_C_RB_DROPS) - s->drops0;
 	c->map_full = ew_tracer_counter(cr->tracer, EW_C_MAP_FULL) - s->full0;
-	for (int h = 0; h < EW_H_NR; h++)
-		ew_tracer_read_hist(cr->tracer, h, &c->hist[h]);
-	c->have_hist = 1;
 }
 
 /* churn, stagger: the trigger is the child's own stamp before _exit() */

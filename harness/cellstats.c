@@ -65,19 +65,6 @@ static void add_counts(struct ew_cell *c, const struct ew_cell *r)
 	c->mrelease_ok += r->mrelease_ok;
 }
 
-static void add_hists(struct ew_cell *c, const struct ew_cell *r)
-{
-	if (!r->have_hist)
-		return;
-	c->have_hist = 1;
-	for (int h = 0; h < EW_H_NR; h++) {
-		for (int s = 0; s < EW_HIST_SLOTS; s++)
-			c->hist[h].slots[s] += r->hist[h].slots[s];
-		c->hist[h].count += r->hist[h].count;
-		c->hist[h].sum_ns += r->hist[h].sum_ns;
-	}
-}
-
 void ew_cell_merge(struct ew_cell *c, const struct ew_cell *r)
 {
 	if (c->reps < EW_MAX_REPS)
@@ -89,7 +76,6 @@ void ew_cell_merge(struct ew_cell *c, const struct ew_cell *r)
 		c->stage_mean_ns[s] += r->stage_mean_ns[s] * r->stage_count;
 	c->stage_exit_to_user_mean_ns += r->stage_exit_to_user_mean_ns * r->stage_count;
 	c->stage_count += r->stage_count;
-	add_hists(c, r);
 	c->interrupted |= r->interrupted;
 	if (r->mrelease_errno)
 		c->mrelease_errno = r->mrelease_errno;

@@ -138,25 +138,6 @@ static void cell_latencies(struct ew_json *j, const struct ew_cell *c)
 	ew_json_end_arr(j);
 }
 
-static void cell_hists(struct ew_json *j, const struct ew_cell *c)
-{
-	if (!c->have_hist)
-		return;
-	ew_json_obj(j, "kernel_hist_log2_ns");
-	for (int h = 0; h < EW_H_NR; h++) {
-		int last = -1;
-
-		for (int s = 0; s < EW_HIST_SLOTS; s++)
-			if (c->hist[h].slots[s])
-				last = s;
-		ew_json_arr_inline(j, ew_hist_name(h));
-		for (int s = 0; s <= last; s++)
-			ew_json_u64(j, NULL, c->hist[h].slots[s]);
-		ew_json_end_arr(j);
-	}
-	ew_json_end_obj(j);
-}
-
 static void json_cell(struct ew_json *j, const struct ew_cell *c)
 {
 	ew_json_obj(j, NULL);
@@ -172,7 +153,6 @@ static void json_cell(struct ew_json *j, const struct ew_cell *c)
 	cell_counts(j, c);
 	cell_costs(j, c);
 	cell_latencies(j, c);
-	cell_hists(j, c);
 	ew_json_end_obj(j);
 }
 

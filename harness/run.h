@@ -118,8 +118,6 @@ struct ew_cell {
 	double stage_exit_to_user_mean_ns;
 	uint64_t cdf_ns[EW_CDF_POINTS];	/* quantiles 0,1,..,100 % of the cdf metric */
 	int cdf_metric;			/* an enum ew_lat */
-	struct ew_hist hist[EW_H_NR];
-	int have_hist;
 	int interrupted;
 	int reps;			/* repetitions done */
 	double rep[EW_R_NR][EW_MAX_REPS];

@@ -290,16 +290,6 @@ void ew_tracer_clear_watchers(struct ew_tracer *t)
 	}
 }
 
-void ew_tracer_reset_hists(struct ew_tracer *t)
-{
-	struct ew_hist zero;
-	int fd = bpf_map__fd(t->skel->maps.hists);
-
-	memset(&zero, 0, sizeof(zero));
-	for (__u32 i = 0; i < EW_H_NR; i++)
-		bpf_map_update_elem(fd, &i, &zero, BPF_ANY);
-}
-
 int ew_tracer_read_hist(struct ew_tracer *t, int id, struct ew_hist *out)
 {
 	__u32 key = id;

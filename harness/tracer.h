@@ -36,7 +36,6 @@ void ew_tracer_detach(struct ew_tracer *t);
 int ew_tracer_add_watcher(struct ew_tracer *t, pid_t tid);
 void ew_tracer_clear_watchers(struct ew_tracer *t);
 /* zero the in-kernel histograms */
-void ew_tracer_reset_hists(struct ew_tracer *t);
 int ew_tracer_read_hist(struct ew_tracer *t, int id, struct ew_hist *out);
 /* counters summed over CPUs (enum ew_counter) */
 uint64_t ew_tracer_counter(struct ew_tracer *t, int which);
