@@ -1275,7 +1275,8 @@ static void write_header(struct out *o, const struct jv *d, const struct opts *o
 		when, op->results, S(d, "schema"), S(d, "machine.kernel_release"));
 }
 
-int ew_report_main(int argc, char **argv)
+/* the command line into op; -1 to go on, else the exit status */
+static int report_args(int argc, char **argv, struct opts *op)
 {
 	static const struct option lo[] = {
 		{ "dir", required_argument, 0, 'd' },
@@ -1287,28 +1288,22 @@ int ew_report_main(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
-	struct opts op = { 0 };
-	struct jv *d, *sc = NULL;
-	struct plot cdf, byn_l, byn_c, stages;
-	int have_cdf, have_byn, have_st, c, rc[3];
-	char err[512], dirbuf[PATH_MAX], path[PATH_MAX];
-	struct out o = { 0 };
-	struct stat st;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:s:m:b:S:R:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'd': op.dir = optarg; break;
-		case 's': op.scaling = optarg; break;
-		case 'm': op.matrix = optarg; break;
-		case 'b': op.bench = optarg; break;
-		case 'R': op.reuse = optarg; break;
+		case 'd': op->dir = optarg; break;
+		case 's': op->scaling = optarg; break;
+		case 'm': op->matrix = optarg; break;
+		case 'b': op->bench = optarg; break;
+		case 'R': op->reuse = optarg; break;
 		case 'S':
-			if (op.nsections >= MAX_SECTIONS) {
+			if (op->nsections >= MAX_SECTIONS) {
 				fprintf(stderr, "exitwatch report: at most %d --section files\n", MAX_SECTIONS);
 				return 2;
 			}
-			op.sections[op.nsections++] = optarg;
+			op->sections[op->nsections++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1323,105 +1318,157 @@ int ew_report_main(int argc, char **argv)
 			optind >= argc ? "which RESULTS.json?" : "one RESULTS.json only");
 		return 2;
 	}
-	op.results = argv[optind];
-	d = jv_parse_file(op.results, err, sizeof(err));
-	if (!d) {
+	op->results = argv[optind];
+	return -1;
+}
+
+/* the results (and the scaling run) into *d, *sc and the output directory; 0 or 2 */
+static int report_inputs(struct opts *op, struct jv **d, struct jv **sc, char *dirbuf, size_t len)
+{
+	char err[512];
+	struct stat st;
+
+	*sc = NULL;
+	*d = jv_parse_file(op->results, err, sizeof(err));
+	if (!*d) {
 		fprintf(stderr, "exitwatch report: %s\n", err);
 		return 2;
 	}
-	if (strncmp(S(d, "schema"), "exitwatch-results/", 18) || !jv_get(d, "runs")) {
+	if (strncmp(S(*d, "schema"), "exitwatch-results/", 18) || !jv_get(*d, "runs")) {
 		fprintf(stderr, "exitwatch report: %s: not an exitwatch results file (schema \"%s\")\n",
-			op.results, S(d, "schema"));
-		jv_free(d);
+			op->results, S(*d, "schema"));
 		return 2;
 	}
-	if (op.scaling) {
-		sc = jv_parse_file(op.scaling, err, sizeof(err));
-		if (!sc) {
+	if (op->scaling) {
+		*sc = jv_parse_file(op->scaling, err, sizeof(err));
+		if (!*sc) {
 			fprintf(stderr, "exitwatch report: %s\n", err);
-			jv_free(d);
 			return 2;
 		}
 	}
-	if (!op.dir) {
-		snprintf(dirbuf, sizeof(dirbuf), "%s", op.results);
-		op.dir = dirname(dirbuf);
+	if (!op->dir) {
+		snprintf(dirbuf, len, "%s", op->results);
+		op->dir = dirname(dirbuf);
 	}
-	if (stat(op.dir, &st) || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "exitwatch report: -d %s: not a directory\n", op.dir);
-		jv_free(d);
-		jv_free(sc);
+	if (stat(op->dir, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "exitwatch report: -d %s: not a directory\n", op->dir);
 		return 2;
 	}
-	o.dir = op.dir;
+	return 0;
+}
 
-	/* plots first: the report embeds them */
-	/* 0 drawn, 1 no such runs, -1 failed */
-	if (copy_plot_style(op.dir)) {
+struct plots {
+	struct plot cdf, byn_l, byn_c, stages;
+	int have_cdf, have_byn, have_st;
+};
+
+/* plots first: the report embeds them; 1 if one failed */
+static int draw_plots(const struct opts *op, const struct jv *d, const struct jv *sc, struct plots *p)
+{
+	int rc[3];	/* 0 drawn, 1 no such runs, -1 failed */
+
+	if (copy_plot_style(op->dir)) {
 		rc[0] = rc[1] = rc[2] = -1;
 	} else {
-		rc[0] = plot_cdf(&op, d, &cdf);
-		rc[1] = plot_by_n(&op, sc ? sc : d, &byn_l, &byn_c);
-		rc[2] = plot_stages(&op, d, &stages);
+		rc[0] = plot_cdf(op, d, &p->cdf);
+		rc[1] = plot_by_n(op, sc ? sc : d, &p->byn_l, &p->byn_c);
+		rc[2] = plot_stages(op, d, &p->stages);
 	}
-	have_cdf = !rc[0];
-	have_byn = !rc[1];
-	have_st = !rc[2];
-	o.failed = rc[0] < 0 || rc[1] < 0 || rc[2] < 0;
+	p->have_cdf = !rc[0];
+	p->have_byn = !rc[1];
+	p->have_st = !rc[2];
+	return rc[0] < 0 || rc[1] < 0 || rc[2] < 0;
+}
 
-	snprintf(path, sizeof(path), "%s/report.md", op.dir);
+static void sec_plots(struct out *o, const struct plots *p)
+{
+	h2(o, "Plots");
+	if (p->have_cdf)
+		plot_ref(o, p->cdf.name, p->cdf.title, p->cdf.caption);
+	if (p->have_byn) {
+		plot_ref(o, p->byn_l.name, p->byn_l.title, p->byn_l.caption);
+		plot_ref(o, p->byn_c.name, p->byn_c.title, p->byn_c.caption);
+	}
+	if (p->have_st)
+		plot_ref(o, p->stages.name, p->stages.title, p->stages.caption);
+	if (!p->have_cdf || !p->have_byn || !p->have_st)
+		para(o, fmt("Not drawn:%s%s%s (no such runs in the results, or gnuplot failed: see its messages).",
+			    p->have_cdf ? "" : " the latency CDF (needs burst N=1)",
+			    p->have_byn ? "" : " latency and CPU against N (needs bursts)",
+			    p->have_st ? "" : " the stage breakdown (needs burst N=1 with the tracer)"));
+}
+
+/* report.md, section by section */
+static void write_sections(struct out *o, const struct jv *d, const struct jv *sc, const struct opts *op,
+			   const struct plots *p)
+{
+	write_header(o, d, op);
+	sec_summary(o, d, op->reuse);
+	sec_targets(o, d, sc);
+	sec_machine(o, d);
+	sec_mechanisms(o, d);
+	sec_observer(o, d);
+	sec_floor(o, d);
+	sec_reference(o, d);
+	sec_neutrality(o, d);
+	sec_plots(o, p);
+	sec_stages(o, d);
+	if (sec_sweep(o, op->dir, d) < 0)
+		o->failed = 1;
+	sec_runs(o, d);
+	if (sc)
+		sec_scaling(o, sc);
+	if (op->bench && !access(op->bench, R_OK))
+		sec_bench(o, op->bench);
+	sec_matrix(o, op->matrix);
+	for (int i = 0; i < op->nsections; i++)
+		if (sec_file(o, op->sections[i]))
+			o->failed = 1;
+}
+
+/* report.md and report.html into op->dir; the exit status */
+static int write_report(const struct opts *op, const struct jv *d, const struct jv *sc)
+{
+	char path[PATH_MAX];
+	struct out o = { 0 };
+	struct plots p;
+
+	o.dir = op->dir;
+	o.failed = draw_plots(op, d, sc, &p);
+	snprintf(path, sizeof(path), "%s/report.md", op->dir);
 	o.md = fopen(path, "w");
 	if (!o.md) {
-		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op.dir, strerror(errno));
+		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op->dir, strerror(errno));
 		return 2;
 	}
-	write_header(&o, d, &op);
-	sec_summary(&o, d, op.reuse);
-	sec_targets(&o, d, sc);
-	sec_machine(&o, d);
-	sec_mechanisms(&o, d);
-	sec_observer(&o, d);
-	sec_floor(&o, d);
-	sec_reference(&o, d);
-	sec_neutrality(&o, d);
-	h2(&o, "Plots");
-	if (have_cdf)
-		plot_ref(&o, cdf.name, cdf.title, cdf.caption);
-	if (have_byn) {
-		plot_ref(&o, byn_l.name, byn_l.title, byn_l.caption);
-		plot_ref(&o, byn_c.name, byn_c.title, byn_c.caption);
-	}
-	if (have_st)
-		plot_ref(&o, stages.name, stages.title, stages.caption);
-	if (!have_cdf || !have_byn || !have_st)
-		para(&o, fmt("Not drawn:%s%s%s (no such runs in the results, or gnuplot failed: see its messages).",
-			     have_cdf ? "" : " the latency CDF (needs burst N=1)",
-			     have_byn ? "" : " latency and CPU against N (needs bursts)",
-			     have_st ? "" : " the stage breakdown (needs burst N=1 with the tracer)"));
-	sec_stages(&o, d);
-	if (sec_sweep(&o, op.dir, d) < 0)
-		o.failed = 1;
-	sec_runs(&o, d);
-	if (sc)
-		sec_scaling(&o, sc);
-	if (op.bench && !access(op.bench, R_OK))
-		sec_bench(&o, op.bench);
-	sec_matrix(&o, op.matrix);
-	for (int i = 0; i < op.nsections; i++)
-		if (sec_file(&o, op.sections[i]))
-			o.failed = 1;
+	write_sections(&o, d, sc, op, &p);
 	if (fclose(o.md)) {
-		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op.dir, strerror(errno));
+		fprintf(stderr, "exitwatch report: cannot write in %s: %s\n", op->dir, strerror(errno));
 		return 2;
 	}
-	switch (ew_report_html(op.dir)) {
+	switch (ew_report_html(op->dir)) {
 	case 0: break;
 	case 1: o.failed = 1; break;
 	default: return 2;
 	}
+	if (o.failed)
+		fprintf(stderr, "exitwatch report: written to %s, but some plots or images are missing\n", op->dir);
+	return o.failed ? 1 : 0;
+}
+
+int ew_report_main(int argc, char **argv)
+{
+	struct opts op = { 0 };
+	struct jv *d = NULL, *sc = NULL;
+	char dirbuf[PATH_MAX];
+	int rc = report_args(argc, argv, &op);
+
+	if (rc >= 0)
+		return rc;
+	rc = report_inputs(&op, &d, &sc, dirbuf, sizeof(dirbuf));
+	if (!rc)
+		rc = write_report(&op, d, sc);
 	jv_free(d);
 	jv_free(sc);
-	if (o.failed)
-		fprintf(stderr, "exitwatch report: written to %s, but some plots or images are missing\n", op.dir);
-	return o.failed ? 1 : 0;
+	return rc;
 }
