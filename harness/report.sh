@@ -24,9 +24,13 @@ echo "report: $NOTE" >&2
 # The heavy scenario is a sweep of victim size (issue 17): one victim at a
 # time with 0, 16, 64 and 256 MB touched, 8 rounds each, every mechanism
 # with SIGKILL and pidfd-epoll with SIGKILL + process_mrelease() (about 20 s
-# here).  --neutrality: tracer on/off blocks of burst N=1 per mechanism
-# before the cells (about 25 s; fewer exits leave the ratio to noise:
-# 4 pairs of 50 gave 0.79-1.51 where 10 pairs of 100 gave 1.06-1.10).
+# here).  --neutrality: 24 rounds of ABCCBA blocks of 50 burst N=1 exits per
+# mechanism before the cells: no tracer, the cells' programs, and with the
+# stage stamps, which give the stage breakdown (about 70 s).  Many short
+# blocks rather than a few long ones: which CPU the child and the watcher
+# share moves a block's p50 by 10-20 %, and 2,400 exits a side in 48 blocks
+# average that out (8 pairs of 100 gave on / off 0.89-1.28 for one
+# mechanism in four runs, 24 rounds of 50 gave 1.02-1.05).
 "$BIN" run \
 	-s burst,churn,stagger,heavy,reuse \
 	-n 1,10,100,1000 \
@@ -34,7 +38,7 @@ echo "report: $NOTE" >&2
 	--large-n 100 --large-mechanisms pidfd-epoll,pidfd-poll,waitid,sigchld-scan \
 	--min-exits "${EW_MIN_EXITS:-100}" --churn-ms 1000 \
 	--stagger-n 200 --stagger-ms 500 --heavy-n 1 --heavy-rounds 8 --heavy-mb 0,16,64,256 \
-	--neutrality 8:100 \
+	--neutrality 24:50 \
 	--note "$NOTE" -o "$OUT/results.json"
 
 # The N sweep to 10,000 (the scaling target) with CLONE_VM children, which
