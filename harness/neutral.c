@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "neutral.h"
+#include "reference.h"
 #include "results.h"
 
 /* the three kinds of block, in ABCCBA order within a round */
@@ -56,7 +57,7 @@ static double p50_ratio(const struct ew_summary *a, const struct ew_summary *b)
 }
 
 static void measure(struct ew_neutral_mech *m, const struct ew_opts *o, struct ew_tracer *t,
-		    struct ew_shm *shm, int shm_fd, int pairs)
+		    struct ew_shm *shm, int shm_fd, int pairs, struct ew_ref *ref)
 {
 	struct ew_samples acc[ARM_NR][EW_L_NR];
 
@@ -66,6 +67,9 @@ static void measure(struct ew_neutral_mech *m, const struct ew_opts *o, struct e
 
 		if (block(o, m, t, arm, shm, shm_fd, acc[arm]) < 0 && m->why[0])
 			break;
+		/* the reference in the same conditions as the blocks, between rounds */
+		if (ref && k % 6 == 5)
+			ew_ref_slice(ref, 10, o->ref_path);
 	}
 	if (!m->why[0]) {
 		m->off = ew_summarize(&acc[ARM_OFF][EW_L_TRIGGER_TO_USER]);
@@ -84,7 +88,7 @@ static void measure(struct ew_neutral_mech *m, const struct ew_opts *o, struct e
 }
 
 void ew_neutrality(struct ew_neutral *nt, const struct ew_opts *o, struct ew_tracer *t,
-		   struct ew_shm *shm, int shm_fd, int pairs, int exits)
+		   struct ew_shm *shm, int shm_fd, int pairs, int exits, struct ew_ref *ref)
 {
 	struct ew_opts bo = *o;
 
@@ -110,9 +114,19 @@ void ew_neutrality(struct ew_neutral *nt, const struct ew_opts *o, struct ew_tra
 		m->stages->scenario = EW_SC_BURST;
 		m->stages->n = 1;
 		m->stages->ops = m->ops;
-		measure(m, &bo, t, shm, shm_fd, pairs);
+		measure(m, &bo, t, shm, shm_fd, pairs, ref);
 	}
 	nt->measured = nt->n > 0;
+	if (ref && ref->slices)
+		ref->in_neutrality = 1;
+}
+
+uint64_t ew_neutral_traced_p50(const struct ew_neutral *nt, const char *mech)
+{
+	for (int i = 0; i < nt->n; i++)
+		if (!strcmp(nt->m[i].ops->name, mech) && !nt->m[i].why[0])
+			return nt->m[i].on.p50;
+	return 0;
 }
 
 const struct ew_cell *ew_neutral_stamped(const struct ew_neutral *nt, const char *mech)

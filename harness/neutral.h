@@ -14,6 +14,7 @@
 #include "json.h"
 
 struct ew_shm;
+struct ew_ref;
 
 struct ew_neutral_mech {
 	const struct watcher_ops *ops;
@@ -35,8 +36,11 @@ struct ew_neutral {
 
 
 /* pairs (rounds) of blocks of exits each, for every mechanism of o */
+/* ref (NULL: none): a slice of the reference watcher after every round */
 void ew_neutrality(struct ew_neutral *nt, const struct ew_opts *o, struct ew_tracer *t,
-		   struct ew_shm *shm, int shm_fd, int pairs, int exits);
+		   struct ew_shm *shm, int shm_fd, int pairs, int exits, struct ew_ref *ref);
+/* mech's trigger->user p50 in the B blocks (ns); 0: not measured */
+uint64_t ew_neutral_traced_p50(const struct ew_neutral *nt, const char *mech);
 /* the "neutrality" object of the results JSON, and its target */
 void ew_neutral_json(struct ew_json *j, const struct ew_neutral *nt);
 void ew_neutral_target(struct ew_json *j, const struct ew_neutral *nt);

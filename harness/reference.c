@@ -75,9 +75,15 @@ void ew_ref_json(struct ew_json *j, struct ew_ref *r)
 	ew_json_obj(j, "reference");
 	ew_json_bool(j, "measured", ok);
 	ew_json_str(j, "reason", ok ? "" : r->why[0] ? r->why : "not run (--no-ref)");
-	ew_json_str(j, "how", "build/ew-ref: a static program with no BPF and no exitwatch code forks a child "
+	ew_json_str(j, "how", r->in_neutrality ?
+		    "build/ew-ref: a static program with no BPF and no exitwatch code forks a child "
+		    "that pauses, SIGKILLs it and times kill -> epoll_wait on its pidfd, and kill -> "
+		    "blocking waitid(P_PID), alternately; one slice after every round of the neutrality "
+		    "pass's burst N=1 blocks" :
+		    "build/ew-ref: a static program with no BPF and no exitwatch code forks a child "
 		    "that pauses, SIGKILLs it and times kill -> epoll_wait on its pidfd, and kill -> "
 		    "blocking waitid(P_PID), alternately; one slice before every cell");
+	ew_json_str(j, "where", r->in_neutrality ? "neutrality" : "cells");
 	ew_json_u64(j, "slices", r->slices);
 	ew_json_u64(j, "samples_per_slice", r->per_slice);
 	if (ok) {
@@ -87,15 +93,17 @@ void ew_ref_json(struct ew_json *j, struct ew_ref *r)
 	ew_json_end_obj(j);
 }
 
-static void target(struct ew_json *j, const char *name, const char *mech, uint64_t mine, uint64_t ref)
+static void target(struct ew_json *j, const char *name, const char *mech, uint64_t mine, uint64_t ref,
+		   int in_neutrality)
 {
-	char text[160], note[256];
+	char text[160], note[320];
 	double ratio = mine && ref ? (double)mine / (double)ref : NAN;
 
 	snprintf(text, sizeof(text), "%s trigger->user p50 at burst N=1 within 1.1x of the reference's", mech);
 	if (mine && ref)
-		snprintf(note, sizeof(note), "exitwatch %.1f us vs ew-ref %.1f us (p50, same run, interleaved)",
-			 mine / 1e3, ref / 1e3);
+		snprintf(note, sizeof(note), "exitwatch %.1f us vs ew-ref %.1f us (p50, same run, interleaved%s)",
+			 mine / 1e3, ref / 1e3, in_neutrality ?
+			 " round by round with the neutrality pass; exitwatch's figure from its B blocks" : "");
 	else
 		snprintf(note, sizeof(note), "needs burst N=1 %s and the reference", mech);
 	ew_json_obj(j, NULL);
@@ -115,8 +123,8 @@ void ew_ref_targets(struct ew_json *j, struct ew_ref *r, uint64_t pidfd_epoll_p5
 {
 	struct ew_summary e = ew_summarize(&r->epoll), w = ew_summarize(&r->waitid);
 
-	target(j, "reference_pidfd_epoll", "pidfd-epoll", pidfd_epoll_p50, e.p50);
-	target(j, "reference_waitid", "waitid", waitid_p50, w.p50);
+	target(j, "reference_pidfd_epoll", "pidfd-epoll", pidfd_epoll_p50, e.p50, r->in_neutrality);
+	target(j, "reference_waitid", "waitid", waitid_p50, w.p50, r->in_neutrality);
 }
 
 void ew_ref_free(struct ew_ref *r)

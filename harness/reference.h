@@ -12,6 +12,7 @@
 struct ew_ref {
 	struct ew_samples epoll, waitid;	/* kill -> notice, ns */
 	int slices, per_slice;
+	int in_neutrality;			/* slices taken in the neutrality pass's rounds */
 	char why[4200];				/* why not measured */
 };
 

@@ -995,13 +995,36 @@ const char *ratio_s(double a, double b)
 }
 
 /* every mechanism's burst N=1 trigger->user beside the independent reference (issue 17) */
+/* the rows the reference is compared with: the neutrality pass's B blocks, or the burst N=1 cells */
+static int ref_rows(const struct jv *d, const struct jv *ref, const struct jv **rs, int max, const char **name,
+		    const char **p50, const char **p99)
+{
+	const struct jv *ms = jv_path(d, "neutrality.mechanisms");
+	int n = 0;
+
+	if (!strcmp(S(ref, "where"), "neutrality")) {
+		for (size_t i = 0; ms && i < ms->len && n < max; i++)
+			if (!*S(&ms->items[i], "skip_reason"))
+				rs[n++] = &ms->items[i];
+		*name = "name";
+		*p50 = "traced_p50_ns";
+		*p99 = "traced_p99_ns";
+		return n;
+	}
+	*name = "mechanism";
+	*p50 = "latency_ns.trigger_to_user.p50";
+	*p99 = "latency_ns.trigger_to_user.p99";
+	return select_runs(d, "burst", 1, rs, max);
+}
+
 static void sec_reference(struct out *o, const struct jv *d)
 {
-	const struct jv *ref = jv_get(d, "reference"), *runs[32];
+	const struct jv *ref = jv_get(d, "reference"), *rs[32];
 	static const char *const head[] = { "mechanism (burst N=1)", "trigger->user p50 us", "p99 us",
 					    "/ ref pidfd-epoll p50", "/ ref waitid p50" };
+	const char *name, *p50, *p99;
 	double re, rw;
-	int n;
+	int n, nt;
 
 	h2(o, "Independent reference (build/ew-ref)");
 	if (!B(ref, "measured")) {
@@ -1010,17 +1033,20 @@ static void sec_reference(struct out *o, const struct jv *d)
 	}
 	re = N(ref, "pidfd_epoll_trigger_to_user_ns.p50");
 	rw = N(ref, "waitid_trigger_to_user_ns.p50");
+	n = ref_rows(d, ref, rs, 32, &name, &p50, &p99);
+	nt = !strcmp(name, "name");
 	para(o, fmt("A separate static program (no BPF, no exitwatch code) kills a child it forked and times "
 		    "kill -> epoll_wait on the child's pidfd: p50 %s us, p99 %s us; kill -> blocking waitid: p50 %s us, "
-		    "p99 %s us (%g slices of %g samples each, one before every cell).", us(re),
+		    "p99 %s us (%g slices of %g samples each, %s).", us(re),
 		    us(N(ref, "pidfd_epoll_trigger_to_user_ns.p99")), us(rw),
-		    us(N(ref, "waitid_trigger_to_user_ns.p99")), N(ref, "slices"), N(ref, "samples_per_slice")));
-	n = select_runs(d, "burst", 1, runs, 32);
+		    us(N(ref, "waitid_trigger_to_user_ns.p99")), N(ref, "slices"), N(ref, "samples_per_slice"),
+		    nt ? "one after every round of the neutrality pass, so it runs in the same minutes and "
+			 "conditions as the figures beside it, which are that pass's B blocks (the cells' programs)"
+		       : "one before every cell"));
 	row(o, 1, 5, head);
 	for (int i = 0; i < n; i++) {
-		double p = N(runs[i], "latency_ns.trigger_to_user.p50");
-		const char *cells[] = { S(runs[i], "mechanism"), us(p), us(N(runs[i], "latency_ns.trigger_to_user.p99")),
-					ratio_s(p, re), ratio_s(p, rw) };
+		double p = N(rs[i], p50);
+		const char *cells[] = { S(rs[i], name), us(p), us(N(rs[i], p99)), ratio_s(p, re), ratio_s(p, rw) };
 
 		row(o, 0, 5, cells);
 	}

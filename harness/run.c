@@ -195,7 +195,7 @@ static void measure_before(const struct ew_opts *o, struct ew_results *res, stru
 			"(A no tracer, B the cells' programs, C with the stage stamps)\n",
 			o->neutral_pairs, o->neutral_exits);
 		ew_neutrality(&res->neutral, o, res->tracer, shm, shm_fd, o->neutral_pairs,
-			      o->neutral_exits);
+			      o->neutral_exits, o->no_ref ? NULL : &res->ref);
 	}
 }
 
@@ -248,8 +248,8 @@ static void run_rep(const struct ew_opts *o, struct scene *sc, struct ew_cell *c
 	r->rss_mb = c->rss_mb;
 	r->kill_path = c->kill_path;
 	progress_start(o, c, i, sc->res->ncells, rep);
-	/* the reference watcher, interleaved with the cells */
-	if (!o->no_ref)
+	/* the reference watcher, interleaved with the cells unless the neutrality pass has it */
+	if (!o->no_ref && !sc->res->ref.in_neutrality)
 		ew_ref_slice(&sc->res->ref, 10, o->ref_path);
 	ew_cell_programs(sc->res->tracer, c->scenario);
 	ret = ew_run_cell(o, r, sc->res->tracer, sc->shm, sc->shm_fd, acc);
