@@ -1,6 +1,6 @@
 # drawn by exitwatch report; run `gnuplot stages.gp` here to redraw
-set terminal svg size 1000,600 dynamic noenhanced font "Helvetica,13" background rgb "white"
-set output "stages.svg"
+load "plot-style.gp"
+eval svg("stages", 1000, 600)
 set title "Where the time from a child's exit to the watcher knowing goes\n(mean per exit, one child killed at a time, kernel 6.18.44-fc-v1252)"
 set ylabel "mean time per exit (microseconds)"
 set style data histograms
@@ -8,7 +8,7 @@ set style histogram rowstacked
 set style fill solid 0.85 border -1
 set boxwidth 0.7
 set key outside below horizontal maxrows 2 title "stage"
-set grid ytics lc rgb "#c8c8c8"
+set grid ytics @grid
 set xtics rotate by -25 nomirror
 set yrange [0:*]
 plot "stages.dat" using 2:xtic(1) lc rgb "#9467bd" title "exit tracepoint -> mm teardown starts", \
@@ -17,7 +17,6 @@ plot "stages.dat" using 2:xtic(1) lc rgb "#9467bd" title "exit tracepoint -> mm 
      '' using 5 lc rgb "#ff7f0e" title "notified -> watcher woken", \
      '' using 6 lc rgb "#d62728" title "woken -> watcher on a CPU", \
      '' using 7 lc rgb "#1f77b4" title "on CPU -> user-space stamp"
-set terminal pngcairo size 1200,720 noenhanced font "Helvetica,12" background rgb "white"
-set output "stages.png"
+eval png("stages", 1000, 600)
 replot
 set output
