@@ -147,8 +147,9 @@ static const struct ew_optdef run_options[] = {
 	INT("heavy-rounds", heavy_rounds, 1, 1000, "heavy: rounds per cell, 1..1000 (default 2)"),
 	FLAG("no-mrelease", no_mrelease, "heavy: no SIGKILL + process_mrelease() cells"),
 	{ "neutrality", O_neutral, "P[:E]", opt_neutrality, 0, 0, 0, 0, 0,
-	  "before the cells: P (0..50) ABBA pairs of burst N=1 blocks of E\n"
-	  "exits (1..100000, default 50) per mechanism, tracer attached /\ndetached (off: 0)" },
+	  "before the cells: P (0..50) rounds of six burst N=1 blocks of E\n"
+	  "exits (1..100000, default 50) per mechanism, ABCCBA: no tracer,\n"
+	  "the cells' programs, with the stage stamps (off: 0)" },
 	INT("interval-us", interval_us, 1, 10000000,
 	    "polling interval of proc-poll, kill0-poll, 1..10000000 (1000)"),
 	FLAG("no-bpf", no_bpf, "run without the BPF tracer"),
