@@ -35,16 +35,17 @@ static pid_t spawn_plain(int busy)
  * the optional BPF programs a cell of this scenario needs: the end of
  * exit_mmap (memory freed) in the heavy cells only; exit_group entry only
  * where children exit by themselves (churn, stagger): killed ones start
- * exiting at SIGKILL delivery, and sys_enter runs on every system call
+ * exiting at SIGKILL delivery, and sys_enter runs on every system call.
+ * stages: the stage stamps, which only the neutrality pass's stamped blocks
+ * ask for (neutral.c); 0 for the cells.
  */
-void ew_cell_programs(struct ew_tracer *tracer, int scenario)
+void ew_cell_programs(struct ew_tracer *tracer, int scenario, int stages)
 {
 	if (!tracer)
 		return;
 	ew_tracer_optional(tracer, EW_OPT_EXIT_MMAP, scenario == EW_SC_HEAVY);
 	ew_tracer_optional(tracer, EW_OPT_SYS_ENTER, scenario == EW_SC_CHURN || scenario == EW_SC_STAGGER);
-	/* the stage stamps: only in the neutrality pass's stamped blocks (neutral.c) */
-	ew_tracer_optional(tracer, EW_OPT_STAGES, 0);
+	ew_tracer_optional(tracer, EW_OPT_STAGES, stages);
 }
 
 /* the default spawn path: ew-spawner for this cell; on failure fork ourselves, and say so */

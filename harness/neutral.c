@@ -5,10 +5,9 @@
  * burst N=1 blocks: without the tracer (A), with the programs the cells run
  * (B), and with the stage stamps added (C, EW_OPT_STAGES: signal_generate,
  * signal_deliver, sched_waking and sched_switch, the last two run for every
- * task on the machine), in ABCCBA order so
- * that drift in the machine's load falls on every side alike; trigger->user
- * (user-side stamps only, so it means the same on every side) pooled per
- * side.  B / A is the target; C / A is the price of the stage breakdown,
+ * task on the machine), in ABCCBA order so that drift in the machine's load
+ * falls on every side alike; trigger->user (user-side stamps only, so it
+ * means the same on every side) pooled per side.  B / A is the target; C / A is the price of the stage breakdown,
  * which is taken from the C blocks.
  */
 #include <math.h>
@@ -32,16 +31,13 @@ static int block(const struct ew_opts *o, struct ew_neutral_mech *m, struct ew_t
 	c.scenario = EW_SC_BURST;
 	c.n = 1;
 	c.ops = m->ops;
-	ew_cell_programs(t, EW_SC_BURST);
+	/* stays as set until the next block or cell sets its own (CC: attached once) */
+	ew_cell_programs(t, EW_SC_BURST, arm == ARM_STAMPED);
 	if (arm == ARM_OFF)
 		ew_tracer_detach(t);
-	else if (arm == ARM_STAMPED)
-		ew_tracer_optional(t, EW_OPT_STAGES, 1);
 	r = ew_run_cell(o, &c, arm == ARM_OFF ? NULL : t, shm, shm_fd, acc);
 	if (arm == ARM_OFF)
 		ew_tracer_attach(t);
-	else if (arm == ARM_STAMPED)
-		ew_tracer_optional(t, EW_OPT_STAGES, 0);
 	if (c.skipped) {
 		snprintf(m->why, sizeof(m->why), "%s", c.reason);
 		return -1;
@@ -121,21 +117,27 @@ void ew_neutrality(struct ew_neutral *nt, const struct ew_opts *o, struct ew_tra
 		ref->in_neutrality = 1;
 }
 
-uint64_t ew_neutral_traced_p50(const struct ew_neutral *nt, const char *mech)
+/* mech's blocks, if they were measured */
+static const struct ew_neutral_mech *measured(const struct ew_neutral *nt, const char *mech)
 {
 	for (int i = 0; i < nt->n; i++)
 		if (!strcmp(nt->m[i].ops->name, mech) && !nt->m[i].why[0])
-			return nt->m[i].on.p50;
-	return 0;
+			return &nt->m[i];
+	return NULL;
+}
+
+uint64_t ew_neutral_traced_p50(const struct ew_neutral *nt, const char *mech)
+{
+	const struct ew_neutral_mech *m = measured(nt, mech);
+
+	return m ? m->on.p50 : 0;
 }
 
 const struct ew_cell *ew_neutral_stamped(const struct ew_neutral *nt, const char *mech)
 {
-	for (int i = 0; i < nt->n; i++)
-		if (!strcmp(nt->m[i].ops->name, mech) && !nt->m[i].why[0] && nt->m[i].stages &&
-		    nt->m[i].stages->reps)
-			return nt->m[i].stages;
-	return NULL;
+	const struct ew_neutral_mech *m = measured(nt, mech);
+
+	return m && m->stages && m->stages->reps ? m->stages : NULL;
 }
 
 void ew_neutral_free(struct ew_neutral *nt)

@@ -71,18 +71,17 @@ static void summary(struct ew_json *j, const char *key, struct ew_samples *s)
 void ew_ref_json(struct ew_json *j, struct ew_ref *r)
 {
 	int ok = r->slices && r->epoll.n && r->waitid.n;
+	char how[320];
 
 	ew_json_obj(j, "reference");
 	ew_json_bool(j, "measured", ok);
 	ew_json_str(j, "reason", ok ? "" : r->why[0] ? r->why : "not run (--no-ref)");
-	ew_json_str(j, "how", r->in_neutrality ?
-		    "build/ew-ref: a static program with no BPF and no exitwatch code forks a child "
-		    "that pauses, SIGKILLs it and times kill -> epoll_wait on its pidfd, and kill -> "
-		    "blocking waitid(P_PID), alternately; one slice after every round of the neutrality "
-		    "pass's burst N=1 blocks" :
-		    "build/ew-ref: a static program with no BPF and no exitwatch code forks a child "
-		    "that pauses, SIGKILLs it and times kill -> epoll_wait on its pidfd, and kill -> "
-		    "blocking waitid(P_PID), alternately; one slice before every cell");
+	snprintf(how, sizeof(how), "build/ew-ref: a static program with no BPF and no exitwatch code forks "
+		 "a child that pauses, SIGKILLs it and times kill -> epoll_wait on its pidfd, and kill -> "
+		 "blocking waitid(P_PID), alternately; %s", r->in_neutrality ?
+		 "one slice after every round of the neutrality pass's burst N=1 blocks" :
+		 "one slice before every cell");
+	ew_json_str(j, "how", how);
 	ew_json_str(j, "where", r->in_neutrality ? "neutrality" : "cells");
 	ew_json_u64(j, "slices", r->slices);
 	ew_json_u64(j, "samples_per_slice", r->per_slice);

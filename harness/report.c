@@ -714,12 +714,10 @@ static int stage_rows(const struct jv *d, const struct jv **rs, int max, const c
 	if (n)
 		return n;
 	*name = "mechanism";
-	n = select_runs(d, "burst", 1, rs, max);
-	for (int i = 0, k = n; i < k; i++)
-		if (!jv_get(rs[i], "stages_mean_ns")) {
-			rs[i--] = rs[--k];
-			n = k;
-		}
+	/* the cells with a breakdown, in their order */
+	for (int i = 0, all = select_runs(d, "burst", 1, rs, max); i < all; i++)
+		if (jv_get(rs[i], "stages_mean_ns"))
+			rs[n++] = rs[i];
 	return n;
 }
 

@@ -184,7 +184,7 @@ static void measure_before(const struct ew_opts *o, struct ew_results *res, stru
 	if (!o->no_floor && !ew_interrupted) {
 		fprintf(stderr, "exitwatch: measuring the floor (pipe ping-pong, fork+exit+reap, tracer perturbation)\n");
 		/* the programs of the cells whose children exit by themselves, as fork+exit+reap's do */
-		ew_cell_programs(res->tracer, EW_SC_CHURN);
+		ew_cell_programs(res->tracer, EW_SC_CHURN, 0);
 		ew_measure_floor(&res->floor, res->tracer, o->perturb_rounds, o->perturb_ms,
 				 o->reps);
 	}
@@ -251,7 +251,7 @@ static void run_rep(const struct ew_opts *o, struct scene *sc, struct ew_cell *c
 	/* the reference watcher, interleaved with the cells unless the neutrality pass has it */
 	if (!o->no_ref && !sc->res->ref.in_neutrality)
 		ew_ref_slice(&sc->res->ref, 10, o->ref_path);
-	ew_cell_programs(sc->res->tracer, c->scenario);
+	ew_cell_programs(sc->res->tracer, c->scenario, 0);
 	ret = ew_run_cell(o, r, sc->res->tracer, sc->shm, sc->shm_fd, acc);
 	if (r->skipped) {
 		c->skipped = 1;

@@ -149,7 +149,7 @@ const char *ew_rep_metric_name(int m);
 
 void ew_opts_default(struct ew_opts *o);
 /* attach the optional BPF programs a cell of this scenario needs (tracer.h) */
-void ew_cell_programs(struct ew_tracer *tracer, int scenario);
+void ew_cell_programs(struct ew_tracer *tracer, int scenario, int stages);
 struct ew_shm;
 /* "spawner", "fork" (--spawn fork, or no spawner could be started) or "vm" */
 const char *ew_cell_spawn_name(const struct ew_opts *o);
