@@ -12,6 +12,10 @@
  *     records a coredump only for the coredump socket, which 6.1 lacks),
  *     before and after the reap; after the reap only together with
  *     PIDFD_INFO_EXIT (ESRCH otherwise);
+ *   - a task that dumps core to a pipe helper: asked by the helper while
+ *     the core is being read (the task is alive and has its mm), the bit
+ *     and PIDFD_COREDUMP_USER, no PIDFD_COREDUMPED; once it is a zombie,
+ *     and after the reap, as after a dump to a file;
  *   - coredump_mask sits at offset 64: a 64-byte struct still gets the
  *     mask bit but nothing past 64, a 72-byte one the field and nothing
  *     past 72, a larger one a zeroed tail.
@@ -263,6 +267,120 @@ TEST_TIMEOUT(coredump_info_after_core_dump_to_file, 120)
 	ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	EXPECT_TRUE(WIFSIGNALED(st));
 	EXPECT_EQ(WTERMSIG(st), SIGSEGV);
+	EXPECT_TRUE(WCOREDUMP(st));
+	expect_reaped_coredump_info(pidfd, st);
+	remove_core_dir();
+	close(pidfd);
+}
+
+/* ---- a real core dump, to a pipe helper ---- */
+
+#define CORE_HELPER_ARG "ew-f11-core-helper"
+
+/*
+ * The pipe helper is this binary: the kernel starts it as
+ * "<dir>/h ew-f11-core-helper <pid>" (core_pattern "|<dir>/h ... %P", h a
+ * symlink to the binary), with the core on its standard input.  While it
+ * reads, the dumping task is alive and waits for it: it asks PIDFD_GET_INFO
+ * about that task and leaves "<errno> <mask> <coredump_mask>" in <dir>/info
+ * before it drains the core.  Every other start of the binary goes on to
+ * main().
+ */
+__attribute__((constructor)) static void core_helper(int argc, char **argv)
+{
+	char path[96], tmp[104], buf[4096];
+	struct ew_pidfd_info2 info;
+	int fd, err = 0;
+	char *slash;
+	FILE *f;
+
+	if (argc != 3 || strcmp(argv[1], CORE_HELPER_ARG))
+		return;
+	snprintf(path, sizeof(path), "%s", argv[0]);
+	slash = strrchr(path, '/');
+	if (!slash)
+		_exit(1);
+	strcpy(slash + 1, "info");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	memset(&info, 0, sizeof(info));
+	fd = sys_pidfd_open(atoi(argv[2]), 0);
+	if (fd < 0 || ew_pidfd_get_info2(fd, &info, COREDUMP))
+		err = errno;
+	f = fopen(tmp, "w");
+	if (f) {
+		fprintf(f, "%d %llx %x\n", err, (unsigned long long)info.v0.mask,
+			info.coredump_mask);
+		if (fclose(f) == 0)
+			rename(tmp, path);
+	}
+	while (read(STDIN_FILENO, buf, sizeof(buf)) > 0)
+		;
+	_exit(0);
+}
+
+/* core_pattern back to what it was: 0, or the errno */
+static int restore_core_pattern(const char *was)
+{
+	return ew_write_str("/proc/sys/kernel/core_pattern", was) ? errno : 0;
+}
+
+/*
+ * Changes kernel.core_pattern for the one dump and puts it back at once:
+ * only when it is the kernel's default "core", so no one else's handler
+ * (systemd-coredump, apport) is ever replaced.
+ */
+TEST_TIMEOUT(coredump_info_from_a_pipe_helper, 120)
+{
+	char pattern[256], newpat[128], exe[256], link[80], got[128];
+	unsigned long long mask = 0;
+	unsigned int cd = ~0U;
+	int pidfd, st, err = -1, restored;
+	ssize_t n;
+	siginfo_t si;
+	pid_t pid;
+
+	EW_NEED_F11_COREDUMP();
+	if (geteuid() != 0)
+		SKIP("needs root to set kernel.core_pattern");
+	if (ew_read_small("/proc/sys/kernel/core_pattern", pattern, sizeof(pattern)) < 0)
+		SKIP("cannot read kernel.core_pattern");
+	pattern[strcspn(pattern, "\n")] = '\0';
+	if (strcmp(pattern, "core"))
+		SKIP("kernel.core_pattern is \"%s\", not the kernel's default \"core\" (not changed by this test)",
+		     pattern);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_GT(n, 0);
+	exe[n] = '\0';
+	snprintf(core_dir, sizeof(core_dir), "/tmp/ew-f11-XXXXXX");
+	if (!mkdtemp(core_dir))
+		SKIP("cannot create a directory in /tmp: %s", strerror(errno));
+	snprintf(link, sizeof(link), "%s/h", core_dir);
+	ASSERT_OK(symlink(exe, link));
+	snprintf(newpat, sizeof(newpat), "|%s " CORE_HELPER_ARG " %%P", link);
+	ASSERT_OK(ew_write_str("/proc/sys/kernel/core_pattern", newpat));
+	pid = ew_fork_pidfd(&pidfd, 0, SIGCHLD);
+	if (pid == 0)
+		crash_in(core_dir);
+	memset(&si, 0, sizeof(si));
+	if (pid > 0)
+		waitid(P_PIDFD, pidfd, &si, WEXITED | WNOWAIT);
+	restored = restore_core_pattern(pattern);
+	EXPECT_EQ(restored, 0);
+	ASSERT_GT(pid, 0);
+	snprintf(link, sizeof(link), "%s/info", core_dir);
+	if (ew_read_small(link, got, sizeof(got)) > 0 &&
+	    sscanf(got, "%d %llx %x", &err, &mask, &cd) != 3)
+		err = -1;
+	TH_LOG("the helper got: errno %d, mask %#llx, coredump_mask %#x; si_code %d", err, mask,
+	       cd, si.si_code);
+	/* the dumping task, seen from its helper: alive, dumpable as the user */
+	EXPECT_EQ(si.si_code, CLD_DUMPED);
+	EXPECT_EQ(err, 0);
+	EXPECT_TRUE(mask & COREDUMP);
+	EXPECT_EQ(cd, EW_PIDFD_COREDUMP_USER);
+	/* then as after a dump to a file */
+	expect_coredump_mask(pidfd, COREDUMP, 0);
+	ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	EXPECT_TRUE(WCOREDUMP(st));
 	expect_reaped_coredump_info(pidfd, st);
 	remove_core_dir();
