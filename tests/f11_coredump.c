@@ -12,10 +12,14 @@
  *     records a coredump only for the coredump socket, which 6.1 lacks),
  *     before and after the reap; after the reap only together with
  *     PIDFD_INFO_EXIT (ESRCH otherwise);
- *   - a task that dumps core to a pipe helper: asked by the helper while
- *     the core is being read (the task is alive and has its mm), the bit
- *     and PIDFD_COREDUMP_USER, no PIDFD_COREDUMPED; once it is a zombie,
- *     and after the reap, as after a dump to a file;
+ *   - a task that dumps core to a pipe helper without %F: asked by the
+ *     helper while the core is being read (the task is alive and has its
+ *     mm), the bit and PIDFD_COREDUMP_USER, no PIDFD_COREDUMPED; once it
+ *     is a zombie, and after the reap, as after a dump to a file;
+ *   - a task that dumps core to a pipe helper with %F (the kernel hands the
+ *     helper a pidfd, and records the dump): PIDFD_COREDUMPED |
+ *     PIDFD_COREDUMP_USER for every pidfd, while it dumps, as a zombie and
+ *     after the reap;
  *   - coredump_mask sits at offset 64: a 64-byte struct still gets the
  *     mask bit but nothing past 64, a 72-byte one the field and nothing
  *     past 72, a larger one a zeroed tail.
@@ -279,12 +283,14 @@ TEST_TIMEOUT(coredump_info_after_core_dump_to_file, 120)
 
 /*
  * The pipe helper is this binary: the kernel starts it as
- * "<dir>/h ew-f11-core-helper <pid>" (core_pattern "|<dir>/h ... %P", h a
- * symlink to the binary), with the core on its standard input.  While it
- * reads, the dumping task is alive and waits for it: it asks PIDFD_GET_INFO
- * about that task and leaves "<errno> <mask> <coredump_mask>" in <dir>/info
- * before it drains the core.  Every other start of the binary goes on to
- * main().
+ * "<dir>/h ew-f11-core-helper P <pid>" (core_pattern "|<dir>/h ... P %P", h a
+ * symlink to the binary) or "... F 3" (core_pattern "... F %F": the kernel
+ * hands the helper a pidfd of the dumping task as fd 3), with the core on
+ * its standard input.  While it reads, the dumping task is alive and waits
+ * for it: it asks PIDFD_GET_INFO about that task (through its own
+ * pidfd_open() or through fd 3) and leaves "<errno> <mask> <coredump_mask>"
+ * in <dir>/info before it drains the core.  Every other start of the binary
+ * goes on to main().
  */
 __attribute__((constructor)) static void core_helper(int argc, char **argv)
 {
@@ -294,7 +300,7 @@ __attribute__((constructor)) static void core_helper(int argc, char **argv)
 	char *slash;
 	FILE *f;
 
-	if (argc != 3 || strcmp(argv[1], CORE_HELPER_ARG))
+	if (argc != 4 || strcmp(argv[1], CORE_HELPER_ARG))
 		return;
 	snprintf(path, sizeof(path), "%s", argv[0]);
 	slash = strrchr(path, '/');
@@ -303,7 +309,7 @@ __attribute__((constructor)) static void core_helper(int argc, char **argv)
 	strcpy(slash + 1, "info");
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	memset(&info, 0, sizeof(info));
-	fd = sys_pidfd_open(atoi(argv[2]), 0);
+	fd = argv[2][0] == 'F' ? atoi(argv[3]) : sys_pidfd_open(atoi(argv[3]), 0);
 	if (fd < 0 || ew_pidfd_get_info2(fd, &info, COREDUMP))
 		err = errno;
 	f = fopen(tmp, "w");
@@ -324,19 +330,34 @@ static int restore_core_pattern(const char *was)
 	return ew_write_str("/proc/sys/kernel/core_pattern", was) ? errno : 0;
 }
 
-/*
- * Changes kernel.core_pattern for the one dump and puts it back at once:
- * only when it is the kernel's default "core", so no one else's handler
- * (systemd-coredump, apport) is ever replaced.
- */
-TEST_TIMEOUT(coredump_info_from_a_pipe_helper, 120)
+/* what the helper left in core_dir/info: 0, or -1 */
+static int helper_saw(int *err, unsigned long long *mask, unsigned int *cd)
 {
-	char pattern[256], newpat[128], exe[256], link[80], got[128];
+	char path[80], got[128];
+
+	snprintf(path, sizeof(path), "%s/info", core_dir);
+	if (ew_read_small(path, got, sizeof(got)) <= 0 || sscanf(got, "%d %llx %x", err, mask, cd) != 3)
+		return -1;
+	return 0;
+}
+
+/*
+ * A dump to the pipe helper, by core_pattern "|<dir>/h ew-f11-core-helper
+ * <how> %<how>": the helper's answer about the dumping task must be
+ * live_cd, the dead task's (zombie, then reaped with PIDFD_INFO_EXIT)
+ * dead_cd.  kernel.core_pattern is changed for the one dump and put back
+ * at once, and only when it is the kernel's default "core", so no one
+ * else's handler (systemd-coredump, apport) is ever replaced.
+ */
+static void pipe_dump(char how, uint32_t live_cd, uint32_t dead_cd)
+{
+	char pattern[256], newpat[128], exe[256], link[80];
 	unsigned long long mask = 0;
 	unsigned int cd = ~0U;
 	int pidfd, st, err = -1, restored;
-	ssize_t n;
+	struct ew_pidfd_info2 info;
 	siginfo_t si;
+	ssize_t n;
 	pid_t pid;
 
 	EW_NEED_F11_COREDUMP();
@@ -356,7 +377,7 @@ TEST_TIMEOUT(coredump_info_from_a_pipe_helper, 120)
 		SKIP("cannot create a directory in /tmp: %s", strerror(errno));
 	snprintf(link, sizeof(link), "%s/h", core_dir);
 	ASSERT_OK(symlink(exe, link));
-	snprintf(newpat, sizeof(newpat), "|%s " CORE_HELPER_ARG " %%P", link);
+	snprintf(newpat, sizeof(newpat), "|%s " CORE_HELPER_ARG " %c %%%c", link, how, how);
 	ASSERT_OK(ew_write_str("/proc/sys/kernel/core_pattern", newpat));
 	pid = ew_fork_pidfd(&pidfd, 0, SIGCHLD);
 	if (pid == 0)
@@ -367,24 +388,43 @@ TEST_TIMEOUT(coredump_info_from_a_pipe_helper, 120)
 	restored = restore_core_pattern(pattern);
 	EXPECT_EQ(restored, 0);
 	ASSERT_GT(pid, 0);
-	snprintf(link, sizeof(link), "%s/info", core_dir);
-	if (ew_read_small(link, got, sizeof(got)) > 0 &&
-	    sscanf(got, "%d %llx %x", &err, &mask, &cd) != 3)
-		err = -1;
-	TH_LOG("the helper got: errno %d, mask %#llx, coredump_mask %#x; si_code %d", err, mask,
-	       cd, si.si_code);
-	/* the dumping task, seen from its helper: alive, dumpable as the user */
+	if (helper_saw(&err, &mask, &cd))
+		TH_LOG("the helper left no answer");
+	TH_LOG("core_pattern \"%s\": the helper got errno %d, mask %#llx, coredump_mask %#x; si_code %d",
+	       newpat, err, mask, cd, si.si_code);
 	EXPECT_EQ(si.si_code, CLD_DUMPED);
+	/* the dumping task, seen from its helper while it reads the core */
 	EXPECT_EQ(err, 0);
 	EXPECT_TRUE(mask & COREDUMP);
-	EXPECT_EQ(cd, EW_PIDFD_COREDUMP_USER);
-	/* then as after a dump to a file */
-	expect_coredump_mask(pidfd, COREDUMP, 0);
+	EXPECT_EQ(cd, live_cd);
+	/* the zombie, and the reaped task with PIDFD_INFO_EXIT */
+	expect_coredump_mask(pidfd, COREDUMP, dead_cd);
 	ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	EXPECT_TRUE(WCOREDUMP(st));
-	expect_reaped_coredump_info(pidfd, st);
+	EXPECT_ERRNO(ew_pidfd_get_info2(pidfd, &info, COREDUMP), ESRCH);
+	ASSERT_OK(ew_pidfd_get_info2(pidfd, &info, COREDUMP | EW_PIDFD_INFO_EXIT));
+	EXPECT_TRUE(info.v0.mask & COREDUMP);
+	EXPECT_EQ(info.v0.exit_code, st);
+	EXPECT_EQ(info.coredump_mask, dead_cd);
 	remove_core_dir();
 	close(pidfd);
+}
+
+/* %P: nothing is recorded; alive it is dumpable as the user, dead 0 */
+TEST_TIMEOUT(coredump_info_from_a_pipe_helper, 120)
+{
+	pipe_dump('P', EW_PIDFD_COREDUMP_USER, 0);
+}
+
+/*
+ * %F: handing the helper a pidfd records the dump (upstream's
+ * pidfs_coredump() in umh_coredump_setup()): COREDUMPED | USER for every
+ * pidfd of the task, alive and dead
+ */
+TEST_TIMEOUT(coredump_info_from_a_pipe_helper_with_pidfd, 120)
+{
+	pipe_dump('F', EW_PIDFD_COREDUMPED | EW_PIDFD_COREDUMP_USER,
+		  EW_PIDFD_COREDUMPED | EW_PIDFD_COREDUMP_USER);
 }
 
 /* ---- the field at offset 64 and struct sizes ---- */
