@@ -149,6 +149,17 @@ TEST(autokill_rejects_clone_thread)
 	EXPECT_EQ(pidfd, -1);
 }
 
+/*
+ * Only clone3() makes an autokill pidfd: pidfd_open() keeps refusing
+ * O_TRUNC, the file flag that marks one (else anyone could make an
+ * autokill pidfd of any process it may open)
+ */
+TEST(autokill_pidfd_open_refuses_o_trunc)
+{
+	EW_NEED_F10_AUTOKILL();
+	EXPECT_ERRNO(sys_pidfd_open(getpid(), O_TRUNC), EINVAL);
+}
+
 /* ---- CLONE_PIDFD_AUTOKILL: the kill ---- */
 
 /*

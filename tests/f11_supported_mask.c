@@ -46,6 +46,9 @@ TEST(supported_mask_names_the_series_bits)
 	sup = supported_of(self, 0, NULL);
 	TH_LOG("supported_mask %#llx", (unsigned long long)sup);
 	EXPECT_EQ(sup & EW_PIDFD_INFO_F11_BASE, EW_PIDFD_INFO_F11_BASE);
+	/* the series (CLONE_WAIT_PIDFD is its own) names exactly what it has */
+	if (ew_has_clone_wait_pidfd())
+		EXPECT_EQ(sup, EW_PIDFD_INFO_F11_BASE);
 	close(self);
 }
 

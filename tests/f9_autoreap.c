@@ -18,6 +18,8 @@
  *
  * SKIPs where clone3 rejects the flag (EINVAL): every kernel before 7.1.
  */
+#include <pthread.h>
+#include <sys/ptrace.h>
 #include "ktap.h"
 #include "pidfd_uapi.h"
 #include "ew_test.h"
@@ -504,6 +506,71 @@ TEST_TIMEOUT(autoreap_stop_seen_by_generic_wall_wait, 60)
 	close(go);
 	close(pidfd);
 }
+
+/* ---- traced by a thread of its own parent ---- */
+
+struct tracer_arg {
+	pid_t pid;
+	int ready[2];	/* the tracer thread says it has seized the child */
+	int err;
+};
+
+/*
+ * A thread of the parent traces the child, waits (as its tracer) until it
+ * is a zombie, and exits: exit_ptrace() detaches the zombie
+ * (__ptrace_detach(), the real parent in the tracer's thread group).  A
+ * traced autoreap child is a zombie for its tracer; once the tracer lets
+ * go it must be released as if it had never been traced, not left as a
+ * zombie no generic wait of the parent looks for.
+ */
+static void *trace_until_zombie(void *p)
+{
+	struct tracer_arg *a = p;
+	siginfo_t si;
+	char c = 0;
+
+	if (ptrace(PTRACE_SEIZE, a->pid, NULL, NULL))
+		a->err = errno;
+	if (write(a->ready[1], &c, 1) != 1 && !a->err)
+		a->err = EIO;
+	if (a->err)
+		return NULL;
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, a->pid, &si, WEXITED | WNOWAIT | __WALL))
+		a->err = errno;
+	else if (si.si_pid != a->pid || si.si_code != CLD_EXITED)
+		a->err = EPROTO;
+	return NULL;
+}
+
+TEST_TIMEOUT(autoreap_released_when_tracer_thread_exits, 60)
+{
+	struct tracer_arg a = { 0 };
+	pthread_t t;
+	int pidfd, go;
+	char c;
+
+	EW_NEED_F9();
+	a.pid = spawn_autoreap(&pidfd, &go, 7);
+	ASSERT_OK(pipe2(a.ready, O_CLOEXEC));
+	ASSERT_EQ(pthread_create(&t, NULL, trace_until_zombie, &a), 0);
+	ASSERT_EQ(read(a.ready[0], &c, 1), 1);
+	if (a.err == EPERM) {
+		close(go);
+		pthread_join(t, NULL);
+		SKIP("ptrace of our own child refused (kernel.yama.ptrace_scope?)");
+	}
+	ASSERT_EQ(a.err, 0);
+	close(go);
+	ASSERT_EQ(pthread_join(t, NULL), 0);
+	EXPECT_EQ(a.err, 0);
+	/* the tracer thread is gone: released, status through the pidfd */
+	expect_autoreaped(pidfd, a.pid, 7 << 8);
+	close(a.ready[0]);
+	close(a.ready[1]);
+	close(pidfd);
+}
+
 
 /*
  * CLONE_WAIT_PIDFD | CLONE_AUTOREAP: both apply.  The stop is hidden from
