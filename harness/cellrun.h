@@ -10,6 +10,7 @@
 #ifndef EXITWATCH_CELLRUN_H
 #define EXITWATCH_CELLRUN_H
 
+#include <sched.h>
 #include <stdatomic.h>
 #include "run.h"
 #include "child.h"
@@ -20,6 +21,7 @@ struct child {
 	pid_t pid;
 	int round;
 	uint64_t t_fork0, t_fork1, t_trigger;
+	int kill_cpu1;		/* 1 + the CPU the storm called kill() on, 0 none */
 	int expect_status;
 	int mr_fd;		/* sigkill+mrelease: our own pidfd of the child, -1 none */
 	int mr_ret;		/* process_mrelease(): 0 or -errno */

@@ -7,6 +7,7 @@
 #ifndef EW_CHILD_H
 #define EW_CHILD_H
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <limits.h>
@@ -33,6 +34,7 @@ struct ew_shm {
 	int go;
 	_Atomic uint64_t t0;
 	uint64_t stamp[SHM_SLOTS];	/* child's CLOCK_MONOTONIC just before _exit() */
+	int16_t cpu1[SHM_SLOTS];	/* 1 + the CPU a killed child paused on, 0 unknown */
 };
 
 enum child_kind { K_PAUSE, K_HEAVY, K_EXIT, K_STAGGER };
@@ -68,6 +70,7 @@ static inline void __attribute__((noreturn)) child_body(struct ew_shm *shm, int 
 	}
 		/* fall through */
 	case K_PAUSE:
+		shm->cpu1[idx % SHM_SLOTS] = (int16_t)(1 + sched_getcpu());
 		atomic_fetch_add(&shm->ready, 1);
 		for (;;)
 			pause();

@@ -45,6 +45,7 @@ struct ew_notice {
 	int status;		/* wait(2) status word, if has_status */
 	int has_status;
 	uint64_t t_user;	/* CLOCK_MONOTONIC when the watcher knew */
+	int cpu1;		/* 1 + the CPU the watcher knew it on, 0 unknown */
 };
 
 /* mechanism properties */

@@ -122,6 +122,44 @@ static void user_samples(struct cellrun *cr, const struct ew_event *ev, uint64_t
 	}
 }
 
+const char *const ew_place_names[EW_PLACE_NR] = {
+	[EW_PLACE_KILLER_CHILD] = "watcher apart, child with the killer",
+	[EW_PLACE_WATCHER_KILLER] = "watcher with the killer, child apart",
+	[EW_PLACE_WATCHER_CHILD] = "watcher with the child, killer apart",
+	[EW_PLACE_ONE_CPU] = "all three on one CPU",
+	[EW_PLACE_APART] = "three CPUs",
+};
+
+int ew_place_of(int watcher, int killer, int child)
+{
+	if (watcher < 0 || killer < 0 || child < 0)
+		return -1;
+	if (watcher == killer && killer == child)
+		return EW_PLACE_ONE_CPU;
+	if (killer == child)
+		return EW_PLACE_KILLER_CHILD;
+	if (watcher == killer)
+		return EW_PLACE_WATCHER_KILLER;
+	if (watcher == child)
+		return EW_PLACE_WATCHER_CHILD;
+	return EW_PLACE_APART;
+}
+
+/* trigger->user of kids[i], also by placement where the cell asks for that (neutral.c) */
+static void placed(struct cellrun *cr, size_t i, const struct child *ch, const struct ew_notice *n,
+		   struct joined *j)
+{
+	uint64_t ns = n->t_user - ch->t_trigger;
+	int p;
+
+	ew_samples_add(&j->lat[EW_L_TRIGGER_TO_USER], ns);
+	if (!cr->cell->placement)
+		return;
+	p = ew_place_of(n->cpu1 - 1, ch->kill_cpu1 - 1, cr->shm->cpu1[i % SHM_SLOTS] - 1);
+	if (p >= 0)
+		ew_samples_add(&cr->cell->placement[p], ns);
+}
+
 /* one child: its counts, and its samples into j */
 static void account(struct cellrun *cr, size_t i, struct joined *j)
 {
@@ -148,7 +186,7 @@ static void account(struct cellrun *cr, size_t i, struct joined *j)
 	if (n->has_status && n->status == ch->expect_status)
 		c->statuses_recovered++;
 	if (ch->t_trigger && n->t_user >= ch->t_trigger)
-		ew_samples_add(&j->lat[EW_L_TRIGGER_TO_USER], n->t_user - ch->t_trigger);
+		placed(cr, i, ch, n, j);
 	if (!ev)
 		return;
 	if (ev->t[EW_T_EXIT] && n->t_user < ev->t[EW_T_EXIT]) {

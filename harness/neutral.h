@@ -22,6 +22,10 @@ struct ew_neutral_mech {
 	struct ew_summary stamped;	/* trigger->user, ns, with the stage stamps */
 	double ratio;			/* on.p50 / off.p50; NAN: not measured */
 	double stamped_ratio;		/* stamped.p50 / off.p50; NAN: not measured */
+	/* trigger->user of A (off) and B (on) by enum ew_place, and B / A within placements */
+	struct ew_summary place_off[EW_PLACE_NR], place_on[EW_PLACE_NR];
+	double placed_ratio;		/* NAN: not measured */
+	double placed_share;		/* of all A and B exits, those in placements both sides had */
 	struct ew_cell *stages;		/* the stamped blocks pooled (stage breakdown) */
 	char why[256];			/* skipped: why */
 };

@@ -95,6 +95,22 @@ struct ew_opts {
 
 enum ew_kill_path { EW_KILL_SIGKILL, EW_KILL_MRELEASE };
 
+/*
+ * Where the watcher woke, the storm called kill() and the killed child had
+ * paused, for an exit of a kill round (the neutrality pass, neutral.c)
+ */
+enum ew_place {
+	EW_PLACE_KILLER_CHILD,		/* the watcher on another CPU */
+	EW_PLACE_WATCHER_KILLER,	/* the child on another CPU */
+	EW_PLACE_WATCHER_CHILD,		/* the killer on another CPU */
+	EW_PLACE_ONE_CPU,		/* all three on one CPU */
+	EW_PLACE_APART,			/* three CPUs */
+	EW_PLACE_NR
+};
+extern const char *const ew_place_names[EW_PLACE_NR];
+/* the enum ew_place of the three CPUs, or -1 if one is unknown (< 0) */
+int ew_place_of(int watcher, int killer, int child);
+
 struct ew_cell {
 	int scenario, n, load;
 	int rss_mb;			/* heavy: touched anonymous memory per child */
@@ -121,6 +137,7 @@ struct ew_cell {
 	int interrupted;
 	int reps;			/* repetitions done */
 	double rep[EW_R_NR][EW_MAX_REPS];
+	struct ew_samples *placement;	/* NULL, or EW_PLACE_NR: trigger->user by enum ew_place */
 };
 
 struct ew_floor {

@@ -212,9 +212,12 @@ static pid_t spawn_group(struct cellrun *cr, int n, int kind, int round)
 static void trigger(struct cellrun *cr, size_t first)
 {
 	uint64_t t = ew_now_ns();
+	int cpu1 = 1 + sched_getcpu();
 
-	for (size_t i = first; i < cr->nkids; i++)
+	for (size_t i = first; i < cr->nkids; i++) {
 		cr->kids[i].t_trigger = t;
+		cr->kids[i].kill_cpu1 = cpu1;
+	}
 }
 
 /*

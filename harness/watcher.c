@@ -40,6 +40,7 @@ static void *watcher_main(void *arg)
 	struct cellrun *cr = arg;
 	struct ew_notice buf[256];
 	uint64_t c0;
+	int cpu1;
 
 	cr->watcher_tid = gettid();
 	pthread_mutex_lock(&cr->lock);
@@ -56,6 +57,9 @@ static void *watcher_main(void *arg)
 		if (!n)
 			continue;
 		inject_delay(buf, n, cr->inject_delay_us);
+		cpu1 = 1 + sched_getcpu();
+		for (int i = 0; i < n; i++)
+			buf[i].cpu1 = cpu1;
 		pthread_mutex_lock(&cr->lock);
 		for (int i = 0; i < n && cr->nlog < cr->caplog; i++)
 			cr->log[cr->nlog++] = buf[i];
