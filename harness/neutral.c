@@ -7,8 +7,10 @@
  * signal_deliver, sched_waking and sched_switch, the last two run for every
  * task on the machine), in ABCCBA order so that drift in the machine's load
  * falls on every side alike; trigger->user (user-side stamps only, so it
- * means the same on every side) pooled per side.  B / A is the target; C / A is the price of the stage breakdown,
- * which is taken from the C blocks.
+ * means the same on every side) pooled per side and kept per placement of
+ * watcher, killer and child.  B / A within placements is the target (the
+ * pooled B / A where placements cover too few exits); C / A is the price of
+ * the stage breakdown, which is taken from the C blocks.
  */
 #include <math.h>
 #include <stdlib.h>
