@@ -130,8 +130,7 @@ const char *const ew_place_names[EW_PLACE_NR] = {
 	[EW_PLACE_APART] = "three CPUs",
 };
 
-/* the enum ew_place of the three CPUs, or -1 if one is unknown (< 0) */
-static int place_of(int watcher, int killer, int child)
+int ew_place_of(int watcher, int killer, int child)
 {
 	if (watcher < 0 || killer < 0 || child < 0)
 		return -1;
@@ -156,7 +155,7 @@ static void placed(struct cellrun *cr, size_t i, const struct child *ch, const s
 	ew_samples_add(&j->lat[EW_L_TRIGGER_TO_USER], ns);
 	if (!cr->cell->placement)
 		return;
-	p = place_of(n->cpu1 - 1, ch->kill_cpu1 - 1, cr->shm->cpu1[i % SHM_SLOTS] - 1);
+	p = ew_place_of(n->cpu1 - 1, ch->kill_cpu1 - 1, cr->shm->cpu1[i % SHM_SLOTS] - 1);
 	if (p >= 0)
 		ew_samples_add(&cr->cell->placement[p], ns);
 }

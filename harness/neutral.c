@@ -63,24 +63,11 @@ static double p50_ratio(const struct ew_summary *a, const struct ew_summary *b)
  */
 static void placed_ratio(struct ew_neutral_mech *m, struct ew_samples place[ARM_NR][EW_PLACE_NR])
 {
-	double num = 0, den = 0, in = 0, all = 0;
-
 	for (int p = 0; p < EW_PLACE_NR; p++) {
-		struct ew_summary *a = &m->place_off[p], *b = &m->place_on[p];
-		double w;
-
-		*a = ew_summarize(&place[ARM_OFF][p]);
-		*b = ew_summarize(&place[ARM_ON][p]);
-		w = (double)(a->count + b->count);
-		all += w;
-		if (!a->count || !b->count)
-			continue;
-		in += w;
-		num += w * (double)b->p50;
-		den += w * (double)a->p50;
+		m->place_off[p] = ew_summarize(&place[ARM_OFF][p]);
+		m->place_on[p] = ew_summarize(&place[ARM_ON][p]);
 	}
-	m->placed_ratio = den > 0 ? num / den : NAN;
-	m->placed_share = all > 0 ? in / all : 0;
+	m->placed_ratio = ew_stratified_p50_ratio(m->place_on, m->place_off, EW_PLACE_NR, &m->placed_share);
 }
 
 static void measure(struct ew_neutral_mech *m, const struct ew_opts *o, struct ew_tracer *t,
@@ -169,6 +156,13 @@ uint64_t ew_neutral_traced_p50(const struct ew_neutral *nt, const char *mech)
 	const struct ew_neutral_mech *m = measured(nt, mech);
 
 	return m ? m->on.p50 : 0;
+}
+
+const struct ew_summary *ew_neutral_traced_placed(const struct ew_neutral *nt, const char *mech)
+{
+	const struct ew_neutral_mech *m = measured(nt, mech);
+
+	return m ? m->place_on : NULL;
 }
 
 const struct ew_cell *ew_neutral_stamped(const struct ew_neutral *nt, const char *mech)

@@ -45,6 +45,8 @@ void ew_neutrality(struct ew_neutral *nt, const struct ew_opts *o, struct ew_tra
 		   struct ew_shm *shm, int shm_fd, int pairs, int exits, struct ew_ref *ref);
 /* mech's trigger->user p50 in the B blocks (ns); 0: not measured */
 uint64_t ew_neutral_traced_p50(const struct ew_neutral *nt, const char *mech);
+/* its B blocks' trigger->user by enum ew_place (EW_PLACE_NR), NULL when not measured */
+const struct ew_summary *ew_neutral_traced_placed(const struct ew_neutral *nt, const char *mech);
 /* the "neutrality" object of the results JSON, and its target */
 void ew_neutral_json(struct ew_json *j, const struct ew_neutral *nt);
 void ew_neutral_target(struct ew_json *j, const struct ew_neutral *nt);

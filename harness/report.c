@@ -1015,6 +1015,51 @@ static int ref_rows(const struct jv *d, const struct jv *ref, const struct jv **
 	return select_runs(d, "burst", 1, rs, max);
 }
 
+/* a target of the results by name, or NULL */
+static const struct jv *target_named(const struct jv *d, const char *name)
+{
+	const struct jv *tg = jv_get(d, "targets");
+
+	for (size_t i = 0; tg && i < tg->len; i++)
+		if (!strcmp(S(&tg->items[i], "name"), name))
+			return &tg->items[i];
+	return NULL;
+}
+
+/* mech's B blocks beside the reference's way, placement by placement (both have them in order) */
+static void ref_placements(struct out *o, const struct jv *d, const char *mech, const char *key,
+			   const char *target)
+{
+	static const char *const head[] = { "placement (watcher, killer, child)", "exitwatch exits",
+					    "exitwatch p50 us", "ew-ref samples", "ew-ref p50 us", "exitwatch / ew-ref" };
+	const struct jv *ms = jv_path(d, "neutrality.mechanisms"), *mine = NULL, *ref, *t = target_named(d, target);
+
+	for (size_t i = 0; ms && i < ms->len; i++)
+		if (!strcmp(S(&ms->items[i], "name"), mech))
+			mine = jv_get(&ms->items[i], "placements");
+	ref = jv_path(d, key);
+	if (!mine || !ref || mine->len != ref->len)
+		return;
+	para(o, fmt("%s: %s pooled, %s within placements (%s of the samples).", mech,
+		    ratio_s(N(t, "pooled_ratio"), 1), ratio_s(N(t, "placed_ratio"), 1),
+		    fmt("%.0f %%", 100 * N(t, "placed_share"))));
+	row(o, 1, 6, head);
+	for (size_t p = 0; p < ref->len; p++) {
+		const struct jv *a = &mine->items[p], *b = &ref->items[p];
+		double pa = N(a, "traced_p50_ns"), pb = N(b, "p50_ns");
+
+		if (!N(a, "traced_count") && !N(b, "count"))
+			continue;	/* three CPUs on a two-CPU machine */
+		const char *cells[6] = { S(b, "placement"), fmt("%g", N(a, "traced_count")),
+					 N(a, "traced_count") ? us(pa) : "-", fmt("%g", N(b, "count")),
+					 N(b, "count") ? us(pb) : "-",
+					 N(a, "traced_count") && N(b, "count") ? ratio_s(pa, pb) : "-" };
+
+		row(o, 0, 6, cells);
+	}
+	table_end(o);
+}
+
 static void sec_reference(struct out *o, const struct jv *d)
 {
 	const struct jv *ref = jv_get(d, "reference"), *rs[32];
@@ -1033,10 +1078,11 @@ static void sec_reference(struct out *o, const struct jv *d)
 	rw = N(ref, "waitid_trigger_to_user_ns.p50");
 	n = ref_rows(d, ref, rs, 32, &name, &p50, &p99);
 	nt = !strcmp(name, "name");
-	para(o, fmt("A separate static program (no BPF, no exitwatch code) kills a child it forked and times "
-		    "kill -> epoll_wait on the child's pidfd: p50 %s us, p99 %s us; kill -> blocking waitid: p50 %s us, "
-		    "p99 %s us (%g slices of %g samples each, %s).", us(re),
-		    us(N(ref, "pidfd_epoll_trigger_to_user_ns.p99")), us(rw),
+	para(o, fmt("A separate static program (no BPF, no exitwatch code) in the shape of exitwatch's burst N=1 "
+		    "rounds: a killer thread has a small spawner process fork a child, SIGKILLs it once it is ready, "
+		    "and a watcher thread, already blocked, times kill -> epoll_wait on the child's pidfd: p50 %s us, "
+		    "p99 %s us; kill -> blocking waitid: p50 %s us, p99 %s us (%g slices of %g samples each, %s).",
+		    us(re), us(N(ref, "pidfd_epoll_trigger_to_user_ns.p99")), us(rw),
 		    us(N(ref, "waitid_trigger_to_user_ns.p99")), N(ref, "slices"), N(ref, "samples_per_slice"),
 		    nt ? "one after every round of the neutrality pass, so it runs in the same minutes and "
 			 "conditions as the figures beside it, which are that pass's B blocks (the cells' programs)"
@@ -1049,6 +1095,14 @@ static void sec_reference(struct out *o, const struct jv *d)
 		row(o, 0, 5, cells);
 	}
 	table_end(o);
+	if (!nt || !jv_get(ref, "pidfd_epoll_placements"))
+		return;
+	para(o, "Where the scheduler put the watcher, the killer and the child moves a p50 by tens of percent on this "
+		"machine, and a slice or a block keeps its placement, so the pooled ratios above move with which "
+		"placements each side drew. The targets compare the two placement by placement, each weighted by "
+		"its share of both sides' samples, where the placements both had cover at least 80 % of them:");
+	ref_placements(o, d, "pidfd-epoll", "reference.pidfd_epoll_placements", "reference_pidfd_epoll");
+	ref_placements(o, d, "waitid", "reference.waitid_placements", "reference_waitid");
 }
 
 /* a heavy cell's victim size and kill path beside its scenario */

@@ -108,6 +108,8 @@ enum ew_place {
 	EW_PLACE_NR
 };
 extern const char *const ew_place_names[EW_PLACE_NR];
+/* the enum ew_place of the three CPUs, or -1 if one is unknown (< 0) */
+int ew_place_of(int watcher, int killer, int child);
 
 struct ew_cell {
 	int scenario, n, load;

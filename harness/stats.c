@@ -108,6 +108,25 @@ static int cmp_dbl(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+double ew_stratified_p50_ratio(const struct ew_summary *num, const struct ew_summary *den, int n,
+			       double *share)
+{
+	double top = 0, bottom = 0, in = 0, all = 0;
+
+	for (int i = 0; i < n; i++) {
+		double w = (double)(num[i].count + den[i].count);
+
+		all += w;
+		if (!num[i].count || !den[i].count)
+			continue;
+		in += w;
+		top += w * (double)num[i].p50;
+		bottom += w * (double)den[i].p50;
+	}
+	*share = all > 0 ? in / all : 0;
+	return bottom > 0 ? top / bottom : NAN;
+}
+
 double ew_median_double(double *v, size_t n)
 {
 	if (!n)

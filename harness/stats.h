@@ -29,5 +29,13 @@ unsigned int ew_log2_slot(uint64_t v);
 /* percentile estimated from a log2 histogram (upper edge of the bucket) */
 uint64_t ew_hist_percentile(const uint64_t *slots, int nslots, double q);
 double ew_median_double(double *v, size_t n);
+/*
+ * the ratio of p50s within strata: sum of w * num[i].p50 over sum of
+ * w * den[i].p50, w = num[i].count + den[i].count, over the strata both
+ * sides have; *share: those strata's part of all the samples of both.
+ * NAN when no stratum has both.
+ */
+double ew_stratified_p50_ratio(const struct ew_summary *num, const struct ew_summary *den, int n,
+			       double *share);
 
 #endif

@@ -44,12 +44,21 @@ static uint64_t burst1_t2u_p50(const struct ew_results *res, const char *mech)
 	return c ? c->lat[EW_L_TRIGGER_TO_USER].p50 : 0;
 }
 
-/* what the reference is compared with: the blocks it was interleaved with, else the cell */
-static uint64_t ref_compared_p50(const struct ew_results *res, const char *mech)
+/*
+ * what the reference is compared with: the blocks it was interleaved with
+ * (with their placements), else the cell
+ */
+static struct ew_ref_mine ref_compared(const struct ew_results *res, const char *mech)
 {
-	if (res->ref.in_neutrality)
-		return ew_neutral_traced_p50(&res->neutral, mech);
-	return burst1_t2u_p50(res, mech);
+	struct ew_ref_mine m = { 0 };
+
+	if (res->ref.in_neutrality) {
+		m.p50 = ew_neutral_traced_p50(&res->neutral, mech);
+		m.placed = ew_neutral_traced_placed(&res->neutral, mech);
+	} else {
+		m.p50 = burst1_t2u_p50(res, mech);
+	}
+	return m;
 }
 
 #define PERTURBATION "fork+exit+reap rate with tracer >= 0.98 x without (interleaved)"
@@ -198,7 +207,6 @@ void ew_targets_json(struct ew_json *j, struct ew_results *res)
 	target_scaling(j, res);
 	target_stage_sum(j, res);
 	/* the independent reference */
-	ew_ref_targets(j, &res->ref, ref_compared_p50(res, "pidfd-epoll"),
-		       ref_compared_p50(res, "waitid"));
+	ew_ref_targets(j, &res->ref, ref_compared(res, "pidfd-epoll"), ref_compared(res, "waitid"));
 	ew_json_end_arr(j);
 }

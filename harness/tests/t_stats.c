@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* t_stats: the statistics module against known data. */
+#include <math.h>
 #include "ktap.h"
 #include "run.h"
 #include "json.h"
@@ -70,6 +71,26 @@ TEST(median_double)
 
 	EXPECT_TRUE(ew_median_double(v, 4) == 2.5);
 	EXPECT_TRUE(ew_median_double(v, 3) == 2);
+}
+
+/* two placements with the same p50s on both sides: 1.0 however the shares differ */
+TEST(stratified_ratio_ignores_the_mix)
+{
+	struct ew_summary num[3] = { { .count = 90, .p50 = 40 }, { .count = 10, .p50 = 60 } };
+	struct ew_summary den[3] = { { .count = 10, .p50 = 40 }, { .count = 90, .p50 = 60 }, { .count = 5, .p50 = 1 } };
+	double share;
+
+	EXPECT_TRUE(ew_stratified_p50_ratio(num, den, 3, &share) == 1.0);
+	/* the third stratum, on one side only, is left out and counted out */
+	EXPECT_TRUE(share == 200.0 / 205.0);
+	/* a slower numerator in one stratum: weighted by both sides' count there */
+	num[1].p50 = 120;
+	EXPECT_TRUE(fabs(ew_stratified_p50_ratio(num, den, 3, &share) - (100 * 40 + 100 * 120) /
+			 (100.0 * 40 + 100.0 * 60)) < 1e-12);
+	/* nothing in common */
+	num[0].count = num[1].count = 0;
+	EXPECT_TRUE(isnan(ew_stratified_p50_ratio(num, den, 3, &share)));
+	EXPECT_TRUE(share == 0);
 }
 
 TEST(stage_split_adds_up)
