@@ -97,6 +97,14 @@ double N(const struct jv *v, const char *path)
 	return jv_num(jv_path(v, path), NAN);
 }
 
+const struct jv *named(const struct jv *arr, const char *name)
+{
+	for (size_t i = 0; arr && arr->type == JV_ARR && i < arr->len; i++)
+		if (!strcmp(S(&arr->items[i], "name"), name))
+			return &arr->items[i];
+	return NULL;
+}
+
 const char *S(const struct jv *v, const char *path)
 {
 	return jv_str(jv_path(v, path), "");
@@ -1015,29 +1023,15 @@ static int ref_rows(const struct jv *d, const struct jv *ref, const struct jv **
 	return select_runs(d, "burst", 1, rs, max);
 }
 
-/* a target of the results by name, or NULL */
-static const struct jv *target_named(const struct jv *d, const char *name)
-{
-	const struct jv *tg = jv_get(d, "targets");
-
-	for (size_t i = 0; tg && i < tg->len; i++)
-		if (!strcmp(S(&tg->items[i], "name"), name))
-			return &tg->items[i];
-	return NULL;
-}
-
 /* mech's B blocks beside the reference's way, placement by placement (both have them in order) */
 static void ref_placements(struct out *o, const struct jv *d, const char *mech, const char *key,
 			   const char *target)
 {
 	static const char *const head[] = { "placement (watcher, killer, child)", "exitwatch exits",
 					    "exitwatch p50 us", "ew-ref samples", "ew-ref p50 us", "exitwatch / ew-ref" };
-	const struct jv *ms = jv_path(d, "neutrality.mechanisms"), *mine = NULL, *ref, *t = target_named(d, target);
+	const struct jv *t = named(jv_get(d, "targets"), target), *ref = jv_path(d, key);
+	const struct jv *mine = jv_get(named(jv_path(d, "neutrality.mechanisms"), mech), "placements");
 
-	for (size_t i = 0; ms && i < ms->len; i++)
-		if (!strcmp(S(&ms->items[i], "name"), mech))
-			mine = jv_get(&ms->items[i], "placements");
-	ref = jv_path(d, key);
 	if (!mine || !ref || mine->len != ref->len)
 		return;
 	para(o, fmt("%s: %s pooled, %s within placements (%s of the samples).", mech,

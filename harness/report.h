@@ -47,6 +47,8 @@ const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 double N(const struct jv *v, const char *path);
 const char *S(const struct jv *v, const char *path);
 int B(const struct jv *v, const char *path);
+/* the item of array arr whose "name" is name, or NULL */
+const struct jv *named(const struct jv *arr, const char *name);
 /* microseconds from ns, "-" when not measured */
 const char *us(double ns);
 /* a / b with two decimals, "-" when not measured */

@@ -148,12 +148,7 @@ static const char *signed_pct(double pct)
 
 static const struct jv *cost_op(const struct jv *run, const char *name)
 {
-	const struct jv *ops = jv_get(run, "operations");
-
-	for (size_t i = 0; ops && i < ops->len; i++)
-		if (!strcmp(S(&ops->items[i], "name"), name))
-			return &ops->items[i];
-	return NULL;
+	return named(jv_get(run, "operations"), name);
 }
 
 /* an operation in kernel i: its instructions and the change from the kernel before it */

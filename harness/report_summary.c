@@ -69,12 +69,9 @@ static double after_freed(const struct jv *d, const char *mech)
 /* the neutrality blocks of a mechanism (exitwatch run --neutrality), or NULL */
 static const struct jv *neutral_of(const struct jv *d, const char *mech)
 {
-	const struct jv *ms = jv_path(d, "neutrality.mechanisms");
+	const struct jv *m = named(jv_path(d, "neutrality.mechanisms"), mech);
 
-	for (size_t i = 0; ms && i < ms->len; i++)
-		if (!strcmp(S(&ms->items[i], "name"), mech) && !*S(&ms->items[i], "skip_reason"))
-			return &ms->items[i];
-	return NULL;
+	return m && !*S(m, "skip_reason") ? m : NULL;
 }
 
 /* the exits of one mechanism's traced neutrality blocks (the first measured) */
