@@ -143,12 +143,15 @@ static void target(struct ew_json *j, const char *name, const char *mech, struct
 	}
 	ratio = !isnan(placed) && share >= 0.8 ? placed : pooled;
 	snprintf(text, sizeof(text), "%s trigger->user p50 at burst N=1 within 1.1x of the reference's", mech);
-	if (!isnan(pooled))
+	if (!isnan(pooled) && !isnan(placed))
 		snprintf(note, sizeof(note), "exitwatch %.1f us vs ew-ref %.1f us (p50, same run, interleaved%s): "
 			 "%.2f pooled, %.2f within placements of watcher, killer and child (%.0f %% of the samples); "
 			 "the target takes the latter where it covers >= 80 %%", mine.p50 / 1e3, all.p50 / 1e3,
 			 in_neutrality ? " round by round with the neutrality pass; exitwatch's figures from its B blocks"
 				       : "", pooled, placed, 100 * share);
+	else if (!isnan(pooled))
+		snprintf(note, sizeof(note), "exitwatch %.1f us vs ew-ref %.1f us (p50, same run, interleaved; "
+			 "pooled: no placements to compare)", mine.p50 / 1e3, all.p50 / 1e3);
 	else
 		snprintf(note, sizeof(note), "needs burst N=1 %s and the reference", mech);
 	ew_json_obj(j, NULL);
