@@ -234,15 +234,6 @@ void ew_neutral_json(struct ew_json *j, const struct ew_neutral *nt)
 	ew_json_end_obj(j);
 }
 
-/*
- * The ratio the target judges: B / A within placements where those cover
- * at least 80 % of the exits, else the pooled one
- */
-static double judged_ratio(const struct ew_neutral_mech *m)
-{
-	return !isnan(m->placed_ratio) && m->placed_share >= 0.8 ? m->placed_ratio : m->ratio;
-}
-
 void ew_neutral_target(struct ew_json *j, const struct ew_neutral *nt)
 {
 	const char *goal = "trigger->user p50 of every mechanism at burst N=1 with the tracer within 1.1x of without (interleaved, within placements)";
@@ -253,7 +244,8 @@ void ew_neutral_target(struct ew_json *j, const struct ew_neutral *nt)
 
 	for (int i = 0; i < nt->n; i++) {
 		const struct ew_neutral_mech *m = &nt->m[i];
-		double r = judged_ratio(m);
+		/* B / A within placements where those cover enough exits */
+		double r = ew_judged_ratio(m->placed_ratio, m->placed_share, m->ratio);
 
 		if (isnan(r))
 			continue;

@@ -141,7 +141,7 @@ static void target(struct ew_json *j, const char *name, const char *mech, struct
 			place[p] = ew_summarize(&ref_place[p]);
 		placed = ew_stratified_p50_ratio(mine.placed, place, EW_PLACE_NR, &share);
 	}
-	ratio = !isnan(placed) && share >= 0.8 ? placed : pooled;
+	ratio = ew_judged_ratio(placed, share, pooled);
 	snprintf(text, sizeof(text), "%s trigger->user p50 at burst N=1 within 1.1x of the reference's", mech);
 	if (!isnan(pooled) && !isnan(placed))
 		snprintf(note, sizeof(note), "exitwatch %.1f us vs ew-ref %.1f us (p50, same run, interleaved%s): "

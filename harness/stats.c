@@ -127,6 +127,11 @@ double ew_stratified_p50_ratio(const struct ew_summary *num, const struct ew_sum
 	return bottom > 0 ? top / bottom : NAN;
 }
 
+double ew_judged_ratio(double stratified, double share, double pooled)
+{
+	return !isnan(stratified) && share >= EW_STRATA_MIN_SHARE ? stratified : pooled;
+}
+
 double ew_median_double(double *v, size_t n)
 {
 	if (!n)

@@ -37,5 +37,11 @@ double ew_median_double(double *v, size_t n);
  */
 double ew_stratified_p50_ratio(const struct ew_summary *num, const struct ew_summary *den, int n,
 			       double *share);
+/*
+ * the ratio a target judges: the stratified one where its strata cover at
+ * least EW_STRATA_MIN_SHARE of the samples, else the pooled one
+ */
+#define EW_STRATA_MIN_SHARE 0.8
+double ew_judged_ratio(double stratified, double share, double pooled);
 
 #endif

@@ -56,7 +56,7 @@ struct sample {
 	int watcher, killer, child;
 };
 
-/* killer -> watcher (waitid: the pid to wait for) and watcher -> killer (the notice) */
+/* watcher -> killer: when and on which CPU the watcher knew (killer -> watcher: a pid_t) */
 struct notice {
 	uint64_t t;
 	int cpu;
@@ -94,6 +94,7 @@ static void *watcher(void *arg)
 		abort();
 	for (;;) {
 		struct epoll_event out;
+		siginfo_t si;
 		uint64_t t;
 		pid_t pid;
 		int cpu;
@@ -112,14 +113,10 @@ static void *watcher(void *arg)
 		}
 		if (read(to_watcher[0], &pid, sizeof(pid)) != sizeof(pid))
 			return NULL;
-		{
-			siginfo_t si;
-
-			while (waitid(P_PID, pid, &si, WEXITED))
-				;
-			t = now_ns();
-			notify(t, sched_getcpu());
-		}
+		while (waitid(P_PID, pid, &si, WEXITED))
+			;
+		t = now_ns();
+		notify(t, sched_getcpu());
 	}
 }
 

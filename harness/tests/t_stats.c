@@ -93,6 +93,14 @@ TEST(stratified_ratio_ignores_the_mix)
 	EXPECT_TRUE(share == 0);
 }
 
+/* the stratified ratio where its strata cover >= 80 % of the samples, else the pooled one */
+TEST(judged_ratio_falls_back_to_pooled)
+{
+	EXPECT_TRUE(ew_judged_ratio(1.05, 0.8, 1.2) == 1.05);
+	EXPECT_TRUE(ew_judged_ratio(1.05, 0.79, 1.2) == 1.2);
+	EXPECT_TRUE(ew_judged_ratio(NAN, 1.0, 1.2) == 1.2);
+}
+
 TEST(stage_split_adds_up)
 {
 	struct ew_event ev;
