@@ -571,7 +571,6 @@ TEST_TIMEOUT(autoreap_released_when_tracer_thread_exits, 60)
 	close(pidfd);
 }
 
-
 /*
  * CLONE_WAIT_PIDFD | CLONE_AUTOREAP: both apply.  The stop is hidden from
  * generic waits (F7) but seen by waitid(P_PIDFD); the exit is autoreaped
